@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppController } from './app.controller';
+import { AppService } from './app.service';
+import { databaseOptions } from './database';
+import { UserModule } from './user/user.module';
+
+@Module({
+  imports: [
+    TypeOrmModule.forRoot(databaseOptions(process.env.DATABASE_URL ?? 'sqlite::memory:')),
+    JwtModule.register({
+      global: true,
+      signOptions: {
+        expiresIn: '30m',
+      },
+      secret: 'guang',
+    }),
+    UserModule,
+  ],
+  controllers: [AppController],
+  providers: [AppService],
+})
+export class AppModule {}

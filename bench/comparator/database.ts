@@ -1,0 +1,39 @@
+import type { TypeOrmModuleOptions } from '@nestjs/typeorm';
+import { User } from './user/entity/user.entity';
+
+/**
+ * TypeORM options for the tutorial's server, taken from DATABASE_URL so that it runs
+ * on the same database as Seamless: `sqlite:PATH` (better-sqlite3) or
+ * `mysql://user:pass@host:port/db` (mysql2, with the tutorial's options).
+ * Query logging is off: the tutorial turns it on for development, and printing
+ * every query would measure the terminal rather than the server.
+ */
+export function databaseOptions(url: string): TypeOrmModuleOptions {
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length);
+    return {
+      type: 'better-sqlite3',
+      database: file === ':memory:' ? ':memory:' : file,
+      synchronize: true,
+      logging: false,
+      entities: [User],
+    };
+  }
+  if (url.startsWith('mysql://')) {
+    const parsed = new URL(url);
+    return {
+      type: 'mysql',
+      host: parsed.hostname,
+      port: parsed.port === '' ? 3306 : Number(parsed.port),
+      username: decodeURIComponent(parsed.username),
+      password: decodeURIComponent(parsed.password),
+      database: decodeURIComponent(parsed.pathname.slice(1)),
+      synchronize: true,
+      logging: false,
+      entities: [User],
+      poolSize: 10,
+      connectorPackage: 'mysql2',
+    };
+  }
+  throw new Error(`DATABASE_URL must be sqlite:PATH or mysql://…, got ${url}`);
+}

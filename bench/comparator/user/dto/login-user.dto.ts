@@ -1,0 +1,4 @@
+export class LoginUserDto {
+  username!: string;
+  password!: string;
+}
