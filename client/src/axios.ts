@@ -1,0 +1,94 @@
+import type { AxiosError, AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
+import { bearerToken, isAuthEndpoint } from './endpoints.js';
+import type { AuthClient } from './types.js';
+
+/** Per-request options, as `config.seamless` on any axios request. */
+export interface SeamlessRequestOptions {
+  /** Leave this request alone: no token, no refresh on 401. */
+  skip?: boolean;
+  /** Set on the one replay after a 401; a replay that fails again is returned as is. */
+  replayed?: boolean;
+}
+
+declare module 'axios' {
+  interface AxiosRequestConfig {
+    /** Options of `@seamless/client` for this request. */
+    seamless?: SeamlessRequestOptions;
+  }
+}
+
+function isAxiosError(error: unknown): error is AxiosError {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { isAxiosError?: unknown }).isAxiosError === true
+  );
+}
+
+/**
+ * Adds the session to an existing axios instance: every request carries
+ * `Authorization: Bearer <access token>` (unless it already has an Authorization header
+ * or sets `seamless: { skip: true }`), and a 401 to a request that carried a token
+ * refreshes once and replays the request once. Requests that hit a 401 during a refresh
+ * wait for it. When the session ends, they reject with `SessionExpiredError`.
+ * Returns a function that removes both interceptors.
+ *
+ * Add your own interceptors before calling this if they should see the raw 401s.
+ *
+ * @example
+ * ```ts
+ * const api = axios.create({ baseURL: '/' });
+ * const detach = attachAxios(auth, api);
+ * const { data } = await api.get('/bbb');
+ * ```
+ */
+export function attachAxios(client: AuthClient, instance: AxiosInstance): () => void {
+  const requestId = instance.interceptors.request.use(
+    async (config: InternalAxiosRequestConfig) => {
+      const replay = config.seamless?.replayed === true;
+      if (config.seamless?.skip === true || isAuthEndpoint(config.url)) {
+        return config;
+      }
+      if (!replay && config.headers.has('Authorization')) {
+        return config;
+      }
+      const token = await client.getAccessToken();
+      if (token !== null) {
+        config.headers.set('Authorization', `Bearer ${token}`);
+      } else if (replay) {
+        config.headers.delete('Authorization');
+      }
+      return config;
+    },
+  );
+
+  const responseId = instance.interceptors.response.use(
+    (response: AxiosResponse) => response,
+    async (error: unknown) => {
+      if (!isAxiosError(error) || error.response?.status !== 401 || !error.config) {
+        throw error;
+      }
+      const config = error.config;
+      if (
+        config.seamless?.skip === true ||
+        config.seamless?.replayed === true ||
+        isAuthEndpoint(config.url)
+      ) {
+        throw error;
+      }
+      const sent = bearerToken(config.headers.get('Authorization'));
+      if (sent === null) {
+        // Only a request that carried a token can be fixed by refreshing it.
+        throw error;
+      }
+      await client.renewAfterUnauthorized(sent);
+      // The request interceptor puts the current token on the replay.
+      return instance.request({ ...config, seamless: { ...config.seamless, replayed: true } });
+    },
+  );
+
+  return () => {
+    instance.interceptors.request.eject(requestId);
+    instance.interceptors.response.eject(responseId);
+  };
+}

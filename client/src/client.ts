@@ -1,0 +1,60 @@
+import { broadcastTabChannel, storageEventTabChannel } from './channel.js';
+import { createAuthCore } from './core.js';
+import { createHttpApi } from './http.js';
+import { messageLock, tabLocalLock, webLocksLock } from './lock.js';
+import { hasLocalStorage, localStorageStore, memoryStore } from './storage.js';
+import type { AuthClient, AuthClientOptions } from './types.js';
+
+/**
+ * Creates the client that keeps a session's tokens and refreshes them: once per expiry,
+ * however many requests or tabs need a token at that moment. Add it to an axios instance
+ * with `attachAxios`, or wrap `fetch` with `createFetch`.
+ *
+ * @example
+ * ```ts
+ * const auth = createAuthClient({
+ *   baseURL: 'https://api.example.test',
+ *   onSessionExpired: () => showLogin('Session expired'),
+ * });
+ * await auth.login('guang', '123456');
+ * ```
+ */
+export function createAuthClient(options: AuthClientOptions = {}): AuthClient {
+  const storage = options.storage ?? (hasLocalStorage() ? localStorageStore() : memoryStore());
+  const prefix = options.storageKey ?? 'seamless';
+  const crossTab = options.crossTab ?? storage.sharedAcrossTabs !== false;
+  const refreshTimeout = options.refreshTimeout ?? 10_000;
+  // One refresh ahead of us in the queue, plus ours, plus slack; see webLocksLock.
+  const lockTimeout = options.lockTimeout ?? 2 * refreshTimeout + 1000;
+  const id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  const now = (): number => Date.now();
+
+  const channel = crossTab
+    ? (broadcastTabChannel(`${prefix}:sync`) ?? storageEventTabChannel(`${prefix}.sync`))
+    : null;
+  const lock = crossTab
+    ? (webLocksLock(`${prefix}:refresh`, lockTimeout) ??
+      (channel ? messageLock(channel, { id, timeout: lockTimeout, now }) : tabLocalLock))
+    : tabLocalLock;
+
+  const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+
+  const client = createAuthCore({
+    store: storage,
+    key: `${prefix}.tokens`,
+    api: createHttpApi({
+      baseURL: options.baseURL ?? '',
+      fetch: fetchImpl,
+      timeout: refreshTimeout,
+    }),
+    lock,
+    channel,
+    now,
+    id,
+    refreshMargin: options.refreshMargin,
+  });
+  if (options.onSessionExpired) {
+    client.on('sessionExpired', options.onSessionExpired);
+  }
+  return client;
+}

@@ -1,0 +1,298 @@
+import type { TabChannel, TabMessage, TokensReason } from './channel.js';
+import { Emitter } from './emitter.js';
+import { isHttpError, isSessionExpiredError } from './errors/guards.js';
+import { SessionExpiredError } from './errors/session-expired-error.js';
+import type { AuthApi } from './http.js';
+import { decodeJwtPayload } from './jwt.js';
+import type { TabLock } from './lock.js';
+import type { AuthClient, TokenPair, TokenStore } from './types.js';
+
+/** Everything the core needs from its surroundings, so that it runs anywhere. */
+export interface AuthPlatform {
+  store: TokenStore;
+  /** The storage key under which the pair is kept (as one JSON value, so tabs never read half a pair). */
+  key: string;
+  api: AuthApi;
+  /** Serializes refreshes across tabs (or just within this one). */
+  lock: TabLock;
+  /** Tells other tabs about token changes; null when tabs are not synced. */
+  channel: TabChannel | null;
+  /** Milliseconds since the epoch. */
+  now: () => number;
+  /** This tab's id in channel messages. */
+  id: string;
+  /** Seconds before expiry to refresh proactively; undefined for min(60, lifetime / 5). */
+  refreshMargin?: number;
+}
+
+interface Stored {
+  pair: TokenPair;
+  /** When this device stored the pair: expiry is measured from here, immune to clock skew. */
+  savedAt: number;
+}
+
+function parseStored(raw: string | null): Stored | null {
+  if (raw === null) {
+    return null;
+  }
+  try {
+    const value = JSON.parse(raw) as Partial<Stored>;
+    const pair = value.pair;
+    if (
+      typeof pair?.access_token === 'string' &&
+      typeof pair.refresh_token === 'string' &&
+      typeof value.savedAt === 'number'
+    ) {
+      return { pair, savedAt: value.savedAt };
+    }
+  } catch {
+    // Corrupt or foreign value: treat as signed out.
+  }
+  return null;
+}
+
+/** A rejected refresh token (400 malformed, 401 invalid/expired/revoked/reused) ends the session. */
+function endsSession(error: unknown): boolean {
+  return isHttpError(error) && (error.status === 400 || error.status === 401);
+}
+
+/**
+ * The refresh logic with its platform passed in: storage, lock, channel, clock and the
+ * server calls. `createAuthClient` wires the browser's; tests and other runtimes may
+ * wire their own.
+ *
+ * @example
+ * ```ts
+ * const auth = createAuthCore({
+ *   store: memoryStore(), key: 'app.tokens', lock: tabLocalLock, channel: null,
+ *   api: createHttpApi({ baseURL, fetch, timeout: 10_000 }), now: Date.now, id: 'worker',
+ * });
+ * ```
+ */
+export function createAuthCore(platform: AuthPlatform): AuthClient {
+  const { store, key, api, lock, channel, now, id } = platform;
+  const events = new Emitter();
+  let inflight: Promise<TokenPair> | null = null;
+  // Session-end bookkeeping: one sessionExpired per session, one error shared by its waiters.
+  let endNotified = false;
+  let lastExpired: SessionExpiredError | null = null;
+  let lastAnnouncedRefresh: string | null = null;
+
+  const read = async (): Promise<Stored | null> => parseStored(await store.get(key));
+
+  const write = async (pair: TokenPair | null, reason: TokensReason): Promise<void> => {
+    if (pair) {
+      await store.set(key, JSON.stringify({ pair, savedAt: now() } satisfies Stored));
+      endNotified = false;
+      lastExpired = null;
+    } else {
+      await store.remove(key);
+    }
+    events.emit('tokens', pair, 'self');
+    channel?.post({ type: 'tokens', reason, from: id });
+  };
+
+  const announceRefresh = (pair: TokenPair, source: 'self' | 'other-tab'): void => {
+    if (lastAnnouncedRefresh !== pair.refresh_token) {
+      lastAnnouncedRefresh = pair.refresh_token;
+      events.emit('refresh', pair, source);
+    }
+  };
+
+  const endSession = (error: SessionExpiredError): SessionExpiredError => {
+    lastExpired = error;
+    if (!endNotified) {
+      endNotified = true;
+      events.emit('sessionExpired', error);
+    }
+    return error;
+  };
+
+  const noSession = (): SessionExpiredError => endSession(lastExpired ?? new SessionExpiredError());
+
+  /** When the stored access token should be replaced, by this device's clock. */
+  const timing = (stored: Stored): { refreshAt: number; expiresAt: number } | null => {
+    const claims = decodeJwtPayload(stored.pair.access_token);
+    if (claims?.exp === undefined) {
+      return null;
+    }
+    const lifetime =
+      claims.iat !== undefined ? claims.exp - claims.iat : (stored.pair.expires_in ?? 0);
+    if (lifetime <= 0) {
+      return null;
+    }
+    const expiresAt = stored.savedAt + lifetime * 1000;
+    // Never more than half the lifetime, or every request would refresh.
+    const margin = Math.min(platform.refreshMargin ?? Math.min(60, lifetime / 5), lifetime / 2);
+    return { refreshAt: expiresAt - margin * 1000, expiresAt };
+  };
+
+  const runRefresh = async (expected: Stored | null): Promise<TokenPair> => {
+    const before = expected ?? (await read());
+    if (!before) {
+      throw noSession();
+    }
+    return lock.run(async () => {
+      // Re-read inside the lock: another tab may have refreshed while we waited, and
+      // presenting its rotated token again would look like theft to the server.
+      const current = await read();
+      if (!current) {
+        throw noSession();
+      }
+      if (current.pair.refresh_token !== before.pair.refresh_token) {
+        announceRefresh(current.pair, 'other-tab');
+        return current.pair;
+      }
+      events.emit('refreshStart');
+      let pair: TokenPair;
+      try {
+        pair = await api.refresh(current.pair.refresh_token);
+      } catch (error) {
+        if (!endsSession(error)) {
+          events.emit('refreshError', error, false);
+          throw error;
+        }
+        const expired = new SessionExpiredError('Session expired', {
+          cause: error,
+          status: isHttpError(error) ? error.status : undefined,
+        });
+        // Clear only what we tried: a sign-in that happened meanwhile must survive.
+        const latest = await read();
+        if (latest?.pair.refresh_token === current.pair.refresh_token) {
+          await write(null, 'expired');
+        }
+        events.emit('refreshError', error, true);
+        throw endSession(expired);
+      }
+      await write(pair, 'refresh');
+      announceRefresh(pair, 'self');
+      return pair;
+    });
+  };
+
+  const refreshFrom = (expected: Stored | null): Promise<TokenPair> => {
+    inflight ??= runRefresh(expected).finally(() => {
+      inflight = null;
+    });
+    return inflight;
+  };
+
+  const onMessage = async (message: TabMessage): Promise<void> => {
+    if (message.type !== 'tokens') {
+      return;
+    }
+    const pair = (await read())?.pair ?? null;
+    if (pair) {
+      endNotified = false;
+      lastExpired = null;
+    }
+    events.emit('tokens', pair, 'other-tab');
+    if (message.reason === 'refresh' && pair) {
+      announceRefresh(pair, 'other-tab');
+    } else if (message.reason === 'expired' && !pair) {
+      endSession(new SessionExpiredError('Session expired'));
+    } else if (message.reason === 'logout' && !pair) {
+      // A sign-out is not an expiry; later requests fail with the error, silently.
+      endNotified = true;
+      lastExpired = new SessionExpiredError('Signed out');
+    }
+  };
+  const unsubscribe = channel?.subscribe((message) => {
+    void onMessage(message);
+  });
+
+  const client: AuthClient = {
+    async login(username, password) {
+      const pair = await api.login(username, password);
+      await write(pair, 'login');
+      return pair;
+    },
+
+    async logout() {
+      const token = await client.getAccessToken().catch(() => null);
+      if (token !== null) {
+        await api.logout(token).catch(() => undefined);
+      }
+      await write(null, 'logout');
+      endNotified = true;
+      lastExpired = new SessionExpiredError('Signed out');
+    },
+
+    async getTokens() {
+      return (await read())?.pair ?? null;
+    },
+
+    async setTokens(pair) {
+      await write(pair, 'set');
+    },
+
+    async getAccessToken() {
+      // Requests made during a refresh wait for it instead of racing it with a stale token.
+      let failure: { error: unknown } | null = null;
+      if (inflight) {
+        try {
+          await inflight;
+        } catch (error) {
+          if (isSessionExpiredError(error)) {
+            throw error;
+          }
+          failure = { error };
+        }
+      }
+      const stored = await read();
+      if (!stored) {
+        return null;
+      }
+      const times = timing(stored);
+      if (failure) {
+        // The refresh we waited for failed retryably: go on only with a token known to work.
+        if (times !== null && now() < times.expiresAt) {
+          return stored.pair.access_token;
+        }
+        throw failure.error;
+      }
+      if (times === null || now() < times.refreshAt) {
+        return stored.pair.access_token;
+      }
+      try {
+        return (await refreshFrom(stored)).access_token;
+      } catch (error) {
+        // A retryable failure before expiry costs nothing: the old token still works.
+        if (isSessionExpiredError(error) || now() >= times.expiresAt) {
+          throw error;
+        }
+        return stored.pair.access_token;
+      }
+    },
+
+    refresh() {
+      return refreshFrom(null);
+    },
+
+    async renewAfterUnauthorized(rejectedToken) {
+      if (inflight) {
+        await inflight;
+      }
+      const current = await read();
+      if (!current) {
+        throw noSession();
+      }
+      // Sent with a token that has been replaced since: replay, do not refresh again.
+      if (current.pair.access_token !== rejectedToken) {
+        return current.pair.access_token;
+      }
+      return (await refreshFrom(current)).access_token;
+    },
+
+    on(event, listener) {
+      return events.on(event, listener);
+    },
+
+    close() {
+      unsubscribe?.();
+      channel?.close();
+      events.clear();
+    },
+  };
+  return client;
+}

@@ -1,0 +1,46 @@
+import { isAuthEndpoint } from './endpoints.js';
+import type { AuthClient } from './types.js';
+
+function withToken(request: Request, token: string): Request {
+  const headers = new Headers(request.headers);
+  headers.set('Authorization', `Bearer ${token}`);
+  return new Request(request, { headers });
+}
+
+/**
+ * Wraps `fetch` with the session: the returned function has fetch's signature, adds
+ * `Authorization: Bearer <access token>` (unless the request already has an
+ * Authorization header), and on a 401 refreshes once and replays the request once.
+ * Rejects with `SessionExpiredError` when the session ends. Outside a browser, pass
+ * absolute URLs (Node's `Request` needs them).
+ *
+ * @example
+ * ```ts
+ * const authFetch = createFetch(auth);
+ * const response = await authFetch('/bbb');
+ * ```
+ */
+export function createFetch(
+  client: AuthClient,
+  fetchImpl: typeof fetch = (input, init) => globalThis.fetch(input, init),
+): typeof fetch {
+  return async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const request = new Request(input, init);
+    if (request.headers.has('Authorization') || isAuthEndpoint(request.url)) {
+      return fetchImpl(request);
+    }
+    const token = await client.getAccessToken();
+    if (token === null) {
+      return fetchImpl(request);
+    }
+    // Keep an unread copy of the body for the replay.
+    const spare = request.clone();
+    const response = await fetchImpl(withToken(request, token));
+    if (response.status !== 401) {
+      return response;
+    }
+    const next = await client.renewAfterUnauthorized(token);
+    await response.body?.cancel();
+    return fetchImpl(withToken(spare, next));
+  };
+}

@@ -1,0 +1,101 @@
+import { HttpError } from './errors/http-error.js';
+import { TimeoutError } from './errors/timeout-error.js';
+import type { TokenPair } from './types.js';
+
+/** The three server calls the core needs; swap it to talk to another server. */
+export interface AuthApi {
+  login(username: string, password: string): Promise<TokenPair>;
+  /** Rejects with an `HttpError` carrying the status when the server answers non-2xx. */
+  refresh(refreshToken: string): Promise<TokenPair>;
+  logout(accessToken: string): Promise<void>;
+}
+
+function isTokenPair(value: unknown): value is TokenPair {
+  if (typeof value !== 'object' || value === null) {
+    return false;
+  }
+  const { access_token, refresh_token } = value as Record<string, unknown>;
+  return typeof access_token === 'string' && typeof refresh_token === 'string';
+}
+
+async function errorFrom(response: Response): Promise<HttpError> {
+  let message = `${response.status} ${response.statusText}`.trim();
+  try {
+    const body = (await response.json()) as { message?: unknown };
+    if (typeof body.message === 'string') {
+      message = body.message;
+    } else if (Array.isArray(body.message)) {
+      message = body.message.join('; ');
+    }
+  } catch {
+    // Not JSON (a proxy's error page): keep the status line.
+  }
+  const retryAfter = Number(response.headers.get('Retry-After'));
+  return new HttpError(response.status, message, {
+    retryAfter: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+  });
+}
+
+/**
+ * The Seamless server's endpoints over `fetch`: `POST /user/login`, `POST /user/refresh`
+ * with the token in a JSON body (never in a URL, where logs and Referer headers keep it),
+ * and `POST /user/logout`.
+ *
+ * @example
+ * ```ts
+ * const api = createHttpApi({ baseURL: 'https://auth.example.test', fetch, timeout: 10_000 });
+ * ```
+ */
+export function createHttpApi(options: {
+  baseURL: string;
+  fetch: typeof fetch;
+  timeout: number;
+}): AuthApi {
+  const { baseURL, timeout } = options;
+  const doFetch = options.fetch;
+
+  const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeout);
+    try {
+      return await doFetch(`${baseURL}${path}`, {
+        method: 'POST',
+        // No Content-Type without a body: servers reject an empty JSON body.
+        headers: body === undefined ? headers : { 'Content-Type': 'application/json', ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: controller.signal,
+      });
+    } catch (error) {
+      if (controller.signal.aborted) {
+        throw new TimeoutError(`${path} took longer than ${timeout} ms`, timeout);
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const pairFrom = async (response: Response): Promise<TokenPair> => {
+    if (!response.ok) {
+      throw await errorFrom(response);
+    }
+    const body: unknown = await response.json().catch(() => null);
+    if (!isTokenPair(body)) {
+      throw new HttpError(response.status, 'The server answered without a token pair');
+    }
+    return body;
+  };
+
+  return {
+    login: async (username, password) =>
+      pairFrom(await post('/user/login', { username, password })),
+    refresh: async (refreshToken) =>
+      pairFrom(await post('/user/refresh', { refresh_token: refreshToken })),
+    logout: async (accessToken) => {
+      const response = await post('/user/logout', undefined, {
+        Authorization: `Bearer ${accessToken}`,
+      });
+      await response.body?.cancel();
+    },
+  };
+}

@@ -1,0 +1,142 @@
+import type { TabChannel } from './channel.js';
+import { TimeoutError } from './errors/timeout-error.js';
+
+/** Mutual exclusion for the refresh: at most one `run` body at a time (per tab or per origin). */
+export interface TabLock {
+  run<T>(body: () => Promise<T>): Promise<T>;
+}
+
+/** No cross-tab exclusion: the in-tab single flight is all there is (memory storage, Node). */
+export const tabLocalLock: TabLock = { run: (body) => body() };
+
+interface LockManagerLike {
+  request<T>(
+    name: string,
+    options: { mode: 'exclusive'; signal: AbortSignal },
+    callback: () => Promise<T>,
+  ): Promise<T>;
+}
+
+/**
+ * A lock shared by every tab of the origin through the Web Locks API, or null where the
+ * API is missing.
+ *
+ * The lock is held for one refresh call (itself bounded by the refresh timeout) and two
+ * storage operations, so a tab that waits longer than `timeout` is behind a holder that
+ * is stuck (a hung custom store, a tab paused in a debugger). The waiting tab then gives
+ * up with a retryable `TimeoutError` and keeps its tokens. It does not steal the lock and
+ * refresh anyway: refreshing with the token the stuck tab may already have rotated is the
+ * reuse that the server, once its grace period has passed, punishes by revoking the
+ * whole session. The browser releases a lock when its tab closes or crashes.
+ */
+export function webLocksLock(name: string, timeout: number): TabLock | null {
+  const locks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
+  if (locks === undefined || typeof locks.request !== 'function') {
+    return null;
+  }
+  return {
+    async run<T>(body: () => Promise<T>): Promise<T> {
+      const controller = new AbortController();
+      let acquired = false;
+      const timer = setTimeout(() => controller.abort(), timeout);
+      try {
+        return await locks.request(name, { mode: 'exclusive', signal: controller.signal }, () => {
+          acquired = true;
+          clearTimeout(timer);
+          return body();
+        });
+      } catch (error) {
+        if (!acquired && controller.signal.aborted) {
+          throw new TimeoutError(`Waited ${timeout} ms for another tab's refresh`, timeout);
+        }
+        throw error;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+const SETTLE_MS = 40;
+
+/**
+ * A best-effort lock over a tab channel, for browsers without Web Locks: a tab announces
+ * that it takes the lock, waits a moment for rival announcements, and the lower id wins
+ * a tie. Messages between tabs take time, so two tabs can still both refresh in a narrow
+ * window; the server's reuse grace (a just-rotated token presented again returns the
+ * same new pair) makes them converge instead of ending the session. Announcements expire
+ * after `timeout` in case the holding tab closed without releasing.
+ */
+export function messageLock(
+  channel: TabChannel,
+  options: { id: string; timeout: number; now: () => number },
+): TabLock {
+  const { id, timeout, now } = options;
+  const holders = new Map<string, number>();
+  const wakers = new Set<() => void>();
+  channel.subscribe((message) => {
+    if (message.type === 'lock') {
+      holders.set(message.from, now() + timeout);
+    } else if (message.type === 'unlock') {
+      holders.delete(message.from);
+    } else {
+      return;
+    }
+    for (const wake of wakers) {
+      wake();
+    }
+  });
+
+  const liveHolders = (): string[] => {
+    const at = now();
+    return [...holders].filter(([, until]) => until > at).map(([holder]) => holder);
+  };
+
+  const pause = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      wakers.add(wake);
+    });
+
+  const acquire = async (): Promise<void> => {
+    const deadline = now() + timeout;
+    for (;;) {
+      while (liveHolders().length > 0) {
+        if (now() >= deadline) {
+          throw new TimeoutError(`Waited ${timeout} ms for another tab's refresh`, timeout);
+        }
+        await pause(Math.min(250, deadline - now()));
+      }
+      channel.post({ type: 'lock', from: id });
+      const settleUntil = now() + SETTLE_MS;
+      while (now() < settleUntil) {
+        await pause(settleUntil - now());
+      }
+      if (!liveHolders().some((holder) => holder < id)) {
+        return;
+      }
+      channel.post({ type: 'unlock', from: id });
+    }
+  };
+
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    run<T>(body: () => Promise<T>): Promise<T> {
+      const result = queue.then(async () => {
+        await acquire();
+        try {
+          return await body();
+        } finally {
+          channel.post({ type: 'unlock', from: id });
+        }
+      });
+      queue = result.catch(() => undefined);
+      return result;
+    },
+  };
+}

@@ -1,0 +1,170 @@
+import type { SessionExpiredError } from './errors/session-expired-error.js';
+
+/** What `POST /user/login` and `POST /user/refresh` return. */
+export interface TokenPair {
+  access_token: string;
+  refresh_token: string;
+  token_type?: string;
+  /** Seconds until the access token expires. */
+  expires_in?: number;
+  /** Seconds until the refresh token expires. */
+  refresh_expires_in?: number;
+}
+
+/**
+ * Where tokens are kept. Any of the three methods may be async (IndexedDB, a native
+ * bridge). A store that several tabs see (like `localStorage`) lets the tabs share one
+ * session; set `sharedAcrossTabs: false` for one that each tab has for itself.
+ */
+export interface TokenStore {
+  get(key: string): string | null | Promise<string | null>;
+  set(key: string, value: string): void | Promise<void>;
+  remove(key: string): void | Promise<void>;
+  /** Whether other tabs see this store's writes; cross-tab sync is off when false. */
+  readonly sharedAcrossTabs?: boolean;
+}
+
+/** Where a change of tokens came from. */
+export type ChangeSource = 'self' | 'other-tab';
+
+/** The events an {@link AuthClient} emits; subscribe with `client.on(name, listener)`. */
+export interface AuthEvents {
+  /** Stored tokens changed (login, refresh, `setTokens`, logout, session end), here or in another tab. */
+  tokens: (tokens: TokenPair | null, source: ChangeSource) => void;
+  /** This tab starts a refresh call to the server. */
+  refreshStart: () => void;
+  /** A refresh succeeded: this tab's call, or another tab's whose tokens this tab adopted. */
+  refresh: (tokens: TokenPair, source: ChangeSource) => void;
+  /** A refresh call failed; `fatal` is true when the session ended with it. */
+  refreshError: (error: unknown, fatal: boolean) => void;
+  /** The session ended (refresh rejected here or in another tab). Fires once per session end. */
+  sessionExpired: (error: SessionExpiredError) => void;
+}
+
+/** Options of {@link createAuthClient}; every one has a default. */
+export interface AuthClientOptions {
+  /** Where `/user/login`, `/user/refresh` and `/user/logout` live; default `''` (same origin). */
+  baseURL?: string;
+  /** Token storage; default `localStorageStore()`, or `memoryStore()` where there is no `localStorage`. */
+  storage?: TokenStore;
+  /** Prefix of the storage key, lock name and channel name; default `'seamless'`. */
+  storageKey?: string;
+  /**
+   * Seconds before the access token's expiry at which the next request refreshes first;
+   * default `min(60, lifetime / 5)`, never more than half the token's lifetime.
+   */
+  refreshMargin?: number;
+  /**
+   * Share one refresh and sign-out between the tabs of this origin (Web Locks, with a
+   * BroadcastChannel / storage-event fallback). Default true, unless the store says
+   * `sharedAcrossTabs: false` (as `memoryStore()` does).
+   */
+  crossTab?: boolean;
+  /** The `fetch` used for the login, refresh and logout calls; default `globalThis.fetch`. */
+  fetch?: typeof fetch;
+  /** Milliseconds a refresh call may take before it fails (retryably); default 10 000. */
+  refreshTimeout?: number;
+  /**
+   * Milliseconds to wait for another tab's refresh (the cross-tab lock) before giving
+   * up (retryably, tokens kept); default `2 * refreshTimeout + 1000`. See the README.
+   */
+  lockTimeout?: number;
+  /** Called once when the session ends; same as `client.on('sessionExpired', …)`. */
+  onSessionExpired?: (error: SessionExpiredError) => void;
+}
+
+/** A signed-in session's tokens and the one place that refreshes them. */
+export interface AuthClient {
+  /**
+   * Signs in with `POST /user/login`, stores the pair and tells the other tabs.
+   * Rejects with an `HttpError` (401 wrong credentials, 429 rate limited).
+   *
+   * @example
+   * ```ts
+   * await auth.login('guang', '123456');
+   * ```
+   */
+  login(username: string, password: string): Promise<TokenPair>;
+  /**
+   * Revokes the session on the server (best effort), clears the tokens and signs out
+   * every tab of this origin. Never rejects.
+   *
+   * @example
+   * ```ts
+   * await auth.logout();
+   * ```
+   */
+  logout(): Promise<void>;
+  /**
+   * The stored tokens, or null when signed out.
+   *
+   * @example
+   * ```ts
+   * const signedIn = (await auth.getTokens()) !== null;
+   * ```
+   */
+  getTokens(): Promise<TokenPair | null>;
+  /**
+   * Replaces the stored tokens (null clears them) and tells the other tabs, e.g. after a
+   * sign-in made elsewhere.
+   *
+   * @example
+   * ```ts
+   * await auth.setTokens(pairFromSso);
+   * ```
+   */
+  setTokens(pair: TokenPair | null): Promise<void>;
+  /**
+   * The access token to send now, or null when signed out. Waits for a refresh in
+   * flight, and refreshes first when the token expires within the margin.
+   * Rejects with `SessionExpiredError` when that refresh ends the session.
+   *
+   * @example
+   * ```ts
+   * const token = await auth.getAccessToken();
+   * const ws = new WebSocket(`wss://example.test/live?token=${token ?? ''}`);
+   * ```
+   */
+  getAccessToken(): Promise<string | null>;
+  /**
+   * Refreshes now. Single-flight: concurrent callers in this tab share one call, and
+   * across tabs one tab refreshes while the others adopt its tokens.
+   * Rejects with `SessionExpiredError` when the server rejects the refresh token
+   * (tokens cleared), or with the underlying error (tokens kept) when it is retryable.
+   *
+   * @example
+   * ```ts
+   * const { access_token } = await auth.refresh();
+   * ```
+   */
+  refresh(): Promise<TokenPair>;
+  /**
+   * For adapters: the token to replay a request with after `rejectedToken` got a 401.
+   * Returns the current token when it has already been replaced (no refresh), otherwise
+   * refreshes (single-flight) and returns the new one.
+   *
+   * @example
+   * ```ts
+   * if (response.status === 401 && sent) token = await auth.renewAfterUnauthorized(sent);
+   * ```
+   */
+  renewAfterUnauthorized(rejectedToken: string): Promise<string>;
+  /**
+   * Subscribes to an event; returns the function that unsubscribes.
+   *
+   * @example
+   * ```ts
+   * const off = auth.on('sessionExpired', () => showLogin('Session expired'));
+   * ```
+   */
+  on<E extends keyof AuthEvents>(event: E, listener: AuthEvents[E]): () => void;
+  /**
+   * Stops listening to other tabs and drops every listener (for tests, hot reload).
+   *
+   * @example
+   * ```ts
+   * auth.close();
+   * ```
+   */
+  close(): void;
+}
