@@ -1,0 +1,38 @@
+import { Dashboard } from './components/Dashboard.tsx';
+import { RequestLog } from './components/RequestLog.tsx';
+import { SignIn } from './components/SignIn.tsx';
+import { useSession } from './hooks.ts';
+
+/** The whole page: what you can do on the left, what went over the wire on the right. */
+export function App() {
+  const session = useSession();
+  return (
+    <div className="app">
+      <header className="topbar">
+        <div className="brand">
+          <img src="/favicon.svg" alt="" width={28} height={28} />
+          <span className="brand-name">Seamless</span>
+          <span className="brand-tagline">
+            short-lived access tokens, rotating refresh tokens, one silent refresh
+          </span>
+        </div>
+      </header>
+      <main className="layout">
+        <div className="column">
+          {session.tokens === undefined ? (
+            <section className="card">
+              <p className="muted">Reading the stored tokens…</p>
+            </section>
+          ) : session.tokens ? (
+            <Dashboard tokens={session.tokens} refreshExpiresAt={session.refreshExpiresAt} />
+          ) : (
+            <SignIn ended={session.ended} />
+          )}
+        </div>
+        <div className="column column-log">
+          <RequestLog />
+        </div>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,149 @@
+import { useEffect, useState } from 'react';
+import type { TokenPair } from '@seamless/client';
+import { api } from '../demo.ts';
+import { describeError } from '../errors.ts';
+import { spoilSignature } from '../jwt.ts';
+import { logNote } from '../log.ts';
+import { replaceAccessToken, signOut } from '../session.ts';
+import { Sessions } from './Sessions.tsx';
+import { TokenTimes } from './TokenTimes.tsx';
+
+interface DashboardProps {
+  readonly tokens: TokenPair;
+  readonly refreshExpiresAt: number | null;
+}
+
+interface Me {
+  readonly id: number | string;
+  readonly username: string;
+}
+
+interface Answer {
+  readonly key: number;
+  readonly request: string;
+  readonly outcome: 'pending' | 'ok' | 'error';
+  readonly text: string;
+}
+
+let answerKey = 0;
+
+/** The signed-in view: who you are, buttons that exercise the client, tokens and sessions. */
+export function Dashboard({ tokens, refreshExpiresAt }: DashboardProps) {
+  const [me, setMe] = useState<Me | null>(null);
+  const [meError, setMeError] = useState<string | null>(null);
+  const [answers, setAnswers] = useState<readonly Answer[]>([]);
+  const [spoiled, setSpoiled] = useState<string | null>(null);
+
+  useEffect(() => {
+    let current = true;
+    api.get<Me>('/user/me').then(
+      (response) => current && setMe(response.data),
+      (error: unknown) => current && setMeError(describeError(error)),
+    );
+    return () => {
+      current = false;
+    };
+  }, []);
+
+  /** Sends a GET to each path at once and shows every answer as it arrives. */
+  function call(paths: readonly string[]): void {
+    const batch = paths.map((path) => ({
+      key: ++answerKey,
+      request: `GET ${path}`,
+      outcome: 'pending' as const,
+      text: '…',
+    }));
+    setAnswers(batch);
+    const settle = (key: number, outcome: Answer['outcome'], text: string): void =>
+      setAnswers((previous) =>
+        previous.map((answer) => (answer.key === key ? { ...answer, outcome, text } : answer)),
+      );
+    batch.forEach(({ key }, index) => {
+      api.get<unknown>(paths[index], { responseType: 'text' }).then(
+        (response) => settle(key, 'ok', String(response.data)),
+        (error: unknown) => settle(key, 'error', describeError(error)),
+      );
+    });
+  }
+
+  async function expireAccessToken(): Promise<void> {
+    const token = spoilSignature(tokens.access_token);
+    await replaceAccessToken(token);
+    setSpoiled(token);
+    logNote('access token spoiled: its signature was replaced, so the server will reject it');
+  }
+
+  return (
+    <>
+      <section className="card account" aria-labelledby="account-title">
+        <div className="avatar" aria-hidden="true">
+          {(me?.username ?? '?').slice(0, 1).toUpperCase()}
+        </div>
+        <div className="account-text">
+          <h2 id="account-title">
+            {me ? (
+              <>
+                Signed in as <span className="username">{me.username}</span>
+              </>
+            ) : (
+              'Signed in'
+            )}
+          </h2>
+          <p className="muted">
+            {me ? `User #${me.id} · GET /user/me` : (meError ?? 'Asking GET /user/me…')}
+          </p>
+        </div>
+        <button type="button" onClick={() => void signOut('You logged out.')}>
+          Log out
+        </button>
+      </section>
+
+      <section className="card" aria-labelledby="try-title">
+        <h2 id="try-title">Try it</h2>
+        <p className="muted">
+          <code>/aaa</code> is public, <code>/bbb</code> needs the access token. Spoil the token,
+          then fire requests together: they all get a 401, the client refreshes once and replays
+          each of them.
+        </p>
+        <div className="row wrap">
+          <button type="button" onClick={() => call(['/aaa'])}>
+            Call /aaa
+          </button>
+          <button type="button" className="primary" onClick={() => call(['/bbb'])}>
+            Call /bbb
+          </button>
+          <button type="button" onClick={() => call(['/bbb', '/bbb', '/bbb'])}>
+            Send 3 concurrent requests
+          </button>
+          <button type="button" className="danger" onClick={() => void expireAccessToken()}>
+            Expire access token
+          </button>
+        </div>
+        <section className="answers" aria-label="Answers">
+          {answers.length === 0 ? (
+            <p className="muted small">Answers appear here.</p>
+          ) : (
+            <ol>
+              {answers.map((answer) => (
+                <li key={answer.key} className={`answer answer-${answer.outcome}`}>
+                  <code>{answer.request}</code>
+                  <span className="arrow" aria-hidden="true">
+                    →
+                  </span>
+                  <output>{answer.text}</output>
+                </li>
+              ))}
+            </ol>
+          )}
+        </section>
+      </section>
+
+      <TokenTimes
+        tokens={tokens}
+        refreshExpiresAt={refreshExpiresAt}
+        spoiled={spoiled === tokens.access_token}
+      />
+      <Sessions />
+    </>
+  );
+}

@@ -1,0 +1,128 @@
+/**
+ * The one auth client and the axios instances of the demo. The app has no auth logic
+ * of its own: `@seamless/client` attaches tokens, refreshes and replays; this module
+ * only watches the traffic so the page can show it.
+ */
+import axios, { type AxiosInstance } from 'axios';
+import { attachAxios, createAuthClient } from '@seamless/client';
+import { countRefresh, logNote, logOutcome, logRequest, type LogKind } from './log.ts';
+
+declare module 'axios' {
+  interface AxiosRequestConfig {
+    /** Id of this request's line in the demo's log. */
+    demoLogId?: number;
+  }
+}
+
+/** Shortens an answer body to one readable line. */
+export function summarize(body: unknown): string {
+  if (body === undefined || body === null || body === '') {
+    return '';
+  }
+  if (typeof body === 'string') {
+    return body.length > 80 ? `${body.slice(0, 77)}…` : body;
+  }
+  if (Array.isArray(body)) {
+    return `[${body.length} item${body.length === 1 ? '' : 's'}]`;
+  }
+  if (typeof body === 'object' && 'message' in body) {
+    const { message } = body;
+    return Array.isArray(message) ? message.join('; ') : String(message);
+  }
+  const text = JSON.stringify(body);
+  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+}
+
+function pathOf(url: string): string {
+  try {
+    const parsed = new URL(url, window.location.origin);
+    return parsed.pathname;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * Logs every request the instance sends and every raw answer it receives. Added
+ * before `attachAxios`, so axios runs these response handlers first: they see the
+ * 401s the client then replays, and the replays themselves.
+ */
+function logTraffic(instance: AxiosInstance): void {
+  instance.interceptors.request.use((config) => {
+    // The client marks the one replay it sends after a refresh.
+    const kind: LogKind = config.seamless?.replayed === true ? 'replay' : 'request';
+    config.demoLogId = logRequest(kind, config.method ?? 'get', pathOf(config.url ?? ''));
+    return config;
+  });
+  instance.interceptors.response.use(
+    (response) => {
+      if (response.config.demoLogId !== undefined) {
+        logOutcome(response.config.demoLogId, response.status, summarize(response.data));
+      }
+      return response;
+    },
+    (error: unknown) => {
+      if (axios.isAxiosError(error) && error.config?.demoLogId !== undefined) {
+        const status = error.response?.status ?? 'failed';
+        const detail = error.response ? summarize(error.response.data) : error.message;
+        logOutcome(error.config.demoLogId, status, detail);
+      }
+      throw error;
+    },
+  );
+}
+
+/** The client's own calls (login, refresh, logout) go through this fetch, so they are logged too. */
+const loggingFetch: typeof fetch = async (input, init) => {
+  const url = input instanceof Request ? input.url : String(input);
+  const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
+  const id = logRequest('auth', method, pathOf(url));
+  try {
+    const response = await window.fetch(input, init);
+    logOutcome(id, response.status, describeAuthCall(pathOf(url), response.status));
+    return response;
+  } catch (error) {
+    logOutcome(id, 'failed', error instanceof Error ? error.message : 'network error');
+    throw error;
+  }
+};
+
+function describeAuthCall(path: string, status: number): string {
+  const ok = status >= 200 && status < 300;
+  switch (path) {
+    case '/user/refresh':
+      return ok ? 'new token pair' : 'refresh token rejected';
+    case '/user/login':
+      return ok ? 'signed in' : 'sign-in refused';
+    case '/user/logout':
+      return ok ? 'session revoked' : '';
+    default:
+      return '';
+  }
+}
+
+/** The auth client shared by the whole page (tokens in localStorage, shared with other tabs). */
+export const auth = createAuthClient({ baseURL: '', fetch: loggingFetch });
+
+/** The axios instance for API calls that need the user's token. */
+export const api: AxiosInstance = axios.create({ baseURL: '' });
+logTraffic(api);
+attachAxios(auth, api);
+
+/** An axios instance without the auth client, for calls made while signed out (register). */
+export const publicApi: AxiosInstance = axios.create({ baseURL: '' });
+logTraffic(publicApi);
+
+auth.on('refresh', (_tokens, source) => {
+  countRefresh(source);
+  if (source === 'other-tab') {
+    logNote('another tab refreshed the tokens; this tab uses the new pair (source: other-tab)');
+  }
+});
+auth.on('refreshError', (error, fatal) => {
+  logNote(
+    fatal
+      ? 'refresh refused: the session is over; every waiting request is rejected'
+      : `refresh failed (${error instanceof Error ? error.message : 'network'}); the session is kept`,
+  );
+});
