@@ -1,0 +1,225 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDatabase, type DatabaseKind } from './database';
+import type { LoadPlan, LoadResult, ScenarioName } from './loadgen';
+import { PeakRss } from './rss';
+import {
+  registerUsers,
+  spoil,
+  startTarget,
+  workerPlans,
+  type RunningTarget,
+  type TargetName,
+} from './targets';
+import { benchUser } from './users';
+
+/** Every scenario, in the order they run and are reported. */
+export const ALL_SCENARIOS: readonly ScenarioName[] = [
+  'guarded',
+  'rejected',
+  'refresh',
+  'login',
+  'mixed',
+];
+/** Every target, in report order. */
+export const ALL_TARGETS: readonly TargetName[] = ['seamless', 'tutorial', 'ceiling'];
+/** The ceiling only answers /bbb. */
+export const CEILING_SCENARIOS: readonly ScenarioName[] = ['guarded', 'rejected'];
+
+/** What a run measures and how. */
+export interface BenchOptions {
+  durationMs: number;
+  warmupMs: number;
+  connections: number;
+  databases: DatabaseKind[];
+  scenarios: ScenarioName[];
+  targets: TargetName[];
+  /** Run the login-storm measurement (Seamless only). */
+  storm: boolean;
+  stormConnections: number;
+  mysqlUrl?: string;
+  /** `taskset` CPU lists; undefined leaves scheduling to the OS. */
+  serverCpus?: string;
+  loadCpus?: string;
+  /** Extra Node options for the servers (for example `--cpu-prof`). */
+  serverNodeArgs: string[];
+  log: (line: string) => void;
+}
+
+/** One scenario against one target on one database. */
+export interface ScenarioRow {
+  database: DatabaseKind;
+  scenario: ScenarioName;
+  target: TargetName;
+  result: LoadResult;
+  peakRssMb: number;
+}
+
+/** Seamless's `guarded` p99 alone and under a concurrent login storm, on one server. */
+export interface StormRow {
+  database: DatabaseKind;
+  baseline: LoadResult;
+  underStorm: LoadResult;
+  peakRssMb: number;
+}
+
+/** Everything one run measured. */
+export interface BenchResults {
+  options: BenchOptions;
+  rows: ScenarioRow[];
+  storms: StormRow[];
+  startedAt: Date;
+  finishedAt: Date;
+}
+
+/** Default CPU pinning: server and load generator on cores of their own when there are two. */
+export function defaultPinning(): { serverCpus?: string; loadCpus?: string } {
+  return availableParallelism() >= 2 ? { serverCpus: '0', loadCpus: '1' } : {};
+}
+
+/** Runs the load generator as its own (optionally pinned) process. */
+async function generateLoad(
+  plan: LoadPlan,
+  dir: string,
+  options: BenchOptions,
+): Promise<LoadResult> {
+  const planFile = join(dir, `plan-${Date.now()}-${Math.random().toString(16).slice(2)}.json`);
+  writeFileSync(planFile, JSON.stringify(plan));
+  const nodeCommand = [process.execPath, join(__dirname, 'loadgen.js'), planFile];
+  const command =
+    options.loadCpus === undefined
+      ? nodeCommand
+      : ['taskset', '-c', options.loadCpus, ...nodeCommand];
+  const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const limitMs = plan.warmupMs + plan.durationMs + 120_000;
+  const code = await new Promise<number | null>((resolveExit) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
+    child.once('exit', (exitCode) => {
+      clearTimeout(timer);
+      resolveExit(exitCode);
+    });
+  });
+  const line = stdout.trim().split('\n').pop();
+  if (code !== 0 || line === undefined || line === '') {
+    throw new Error(`load generator failed (${String(code)}): ${stderr}`);
+  }
+  return JSON.parse(line) as LoadResult;
+}
+
+/** One fresh server on one fresh database, stopped and removed afterwards. */
+async function withTarget<T>(
+  name: TargetName,
+  database: DatabaseKind,
+  options: BenchOptions,
+  usersNeeded: number,
+  body: (target: RunningTarget, dir: string) => Promise<T>,
+): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), `bench-${name}-`));
+  const db = await createDatabase(database, name, dir, options.mysqlUrl);
+  let target: RunningTarget | undefined;
+  try {
+    target = await startTarget(name, {
+      databaseUrl: db.url,
+      tmpDir: dir,
+      benchUsers: usersNeeded,
+      cpus: options.serverCpus,
+      nodeArgs: options.serverNodeArgs,
+    });
+    await registerUsers(
+      target,
+      Array.from({ length: usersNeeded }, (_, i) => benchUser(i)),
+    );
+    return await body(target, dir);
+  } finally {
+    await target?.stop();
+    await db.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function measure(
+  target: RunningTarget,
+  dir: string,
+  scenario: ScenarioName,
+  options: BenchOptions,
+  stormUsers: number,
+): Promise<{ result: LoadResult; peakRssMb: number }> {
+  const workers = await workerPlans(target, options.connections);
+  const first = workers[0]?.session.access ?? '';
+  const plan: LoadPlan = {
+    origin: target.origin,
+    scenario,
+    workers,
+    warmupMs: options.warmupMs,
+    durationMs: options.durationMs,
+    refreshStyle: target.refreshStyle,
+    invalidToken: target.name === 'ceiling' ? 'spoiled-token' : spoil(first),
+    stormWorkers:
+      stormUsers > 0
+        ? Array.from({ length: stormUsers }, (_, i) => benchUser(options.connections + i))
+        : undefined,
+    seed: 20240601,
+  };
+  const rss = new PeakRss(target.pid);
+  try {
+    const result = await generateLoad(plan, dir, options);
+    return { result, peakRssMb: rss.stop() };
+  } catch (error) {
+    rss.stop();
+    throw error;
+  }
+}
+
+function summary(result: LoadResult): string {
+  return `${result.rps.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, ${result.errors} errors`;
+}
+
+/** Runs every selected scenario against every selected target on every selected database. */
+export async function runBenchmark(options: BenchOptions): Promise<BenchResults> {
+  const startedAt = new Date();
+  const rows: ScenarioRow[] = [];
+  const storms: StormRow[] = [];
+  for (const database of options.databases) {
+    for (const scenario of options.scenarios) {
+      for (const name of options.targets) {
+        if (name === 'ceiling' && !CEILING_SCENARIOS.includes(scenario)) {
+          continue;
+        }
+        const measured = await withTarget(
+          name,
+          database,
+          options,
+          options.connections,
+          (target, dir) => measure(target, dir, scenario, options, 0),
+        );
+        rows.push({ database, scenario, target: name, ...measured });
+        options.log(
+          `${database} ${scenario} ${name}: ${summary(measured.result)}, peak RSS ${measured.peakRssMb.toFixed(0)} MB`,
+        );
+      }
+    }
+    if (options.storm && options.targets.includes('seamless')) {
+      const users = options.connections + options.stormConnections;
+      const storm = await withTarget('seamless', database, options, users, async (target, dir) => {
+        const baseline = await measure(target, dir, 'guarded', options, 0);
+        const underStorm = await measure(target, dir, 'guarded', options, options.stormConnections);
+        return {
+          baseline: baseline.result,
+          underStorm: underStorm.result,
+          peakRssMb: Math.max(baseline.peakRssMb, underStorm.peakRssMb),
+        };
+      });
+      storms.push({ database, ...storm });
+      options.log(
+        `${database} login storm: guarded alone ${summary(storm.baseline)}; under storm ${summary(storm.underStorm)}; storm logins ${storm.underStorm.storm?.rps.toFixed(0) ?? '?'} req/s`,
+      );
+    }
+  }
+  return { options, rows, storms, startedAt, finishedAt: new Date() };
+}

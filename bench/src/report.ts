@@ -1,0 +1,233 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { ALL_SCENARIOS, type BenchResults, type ScenarioRow } from './bench';
+import type { DatabaseKind } from './database';
+import type { ScenarioName } from './loadgen';
+import { REPO_ROOT, type TargetName } from './targets';
+
+const DATABASE_LABELS: Record<DatabaseKind, string> = { sqlite: 'SQLite', mysql: 'MariaDB' };
+const ORDER: readonly TargetName[] = ['seamless', 'tutorial', 'ceiling'];
+
+/** One target of the benchmark and whether this run meets it. */
+export interface TargetCheck {
+  name: string;
+  database: string;
+  measured: string;
+  required: string;
+  /** undefined when the run did not measure what the target needs. */
+  holds: boolean | undefined;
+}
+
+/** Peak RSS Seamless may reach in any scenario. */
+export const RSS_LIMIT_MB = 200;
+
+function find(
+  rows: ScenarioRow[],
+  database: DatabaseKind,
+  scenario: ScenarioName,
+  target: TargetName,
+): ScenarioRow | undefined {
+  return rows.find(
+    (r) => r.database === database && r.scenario === scenario && r.target === target,
+  );
+}
+
+const fixed = (value: number, digits: number): string => value.toFixed(digits);
+const ratio = (value: number): string => `${value.toFixed(2)}×`;
+
+function cells(rows: (ScenarioRow | undefined)[], format: (row: ScenarioRow) => string): string {
+  return rows.map((row) => (row ? format(row) : '–')).join(' / ');
+}
+
+/** The side-by-side table of one database. */
+function databaseTable(results: BenchResults, database: DatabaseKind): string {
+  const lines = [
+    '| scenario | req/s Seamless | req/s tutorial | req/s ceiling | Seamless ÷ tutorial | Seamless ÷ ceiling | p50 ms S / T / C | p99 ms S / T / C | errors S / T / C | peak RSS MB S / T / C |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const scenario of ALL_SCENARIOS) {
+    const row = ORDER.map((target) => find(results.rows, database, scenario, target));
+    if (row.every((r) => r === undefined)) {
+      continue;
+    }
+    const [s, t, c] = row;
+    lines.push(
+      [
+        '',
+        scenario,
+        s ? fixed(s.result.rps, 0) : '–',
+        t ? fixed(t.result.rps, 0) : '–',
+        c ? fixed(c.result.rps, 0) : '–',
+        s && t && t.result.rps > 0 ? ratio(s.result.rps / t.result.rps) : '–',
+        s && c && c.result.rps > 0 ? ratio(s.result.rps / c.result.rps) : '–',
+        cells(row, (r) => fixed(r.result.p50Ms, 2)),
+        cells(row, (r) => fixed(r.result.p99Ms, 2)),
+        cells(row, (r) => String(r.result.errors)),
+        cells(row, (r) => fixed(r.peakRssMb, 0)),
+        '',
+      ]
+        .join(' | ')
+        .trim(),
+    );
+  }
+  return lines.join('\n');
+}
+
+function stormTable(results: BenchResults): string {
+  const lines = [
+    '| database | guarded req/s alone | under storm | guarded p99 ms alone | under storm | p99 ratio | storm logins/s | errors (guarded / logins) | peak RSS MB |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const storm of results.storms) {
+    const p99Ratio = storm.baseline.p99Ms > 0 ? storm.underStorm.p99Ms / storm.baseline.p99Ms : 0;
+    lines.push(
+      `| ${DATABASE_LABELS[storm.database]} | ${fixed(storm.baseline.rps, 0)} | ${fixed(storm.underStorm.rps, 0)} | ${fixed(storm.baseline.p99Ms, 2)} | ${fixed(storm.underStorm.p99Ms, 2)} | ${ratio(p99Ratio)} | ${fixed(storm.underStorm.storm?.rps ?? 0, 1)} | ${storm.baseline.errors + storm.underStorm.errors} / ${storm.underStorm.storm?.errors ?? 0} | ${fixed(storm.peakRssMb, 0)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Evaluates the benchmark's targets on what this run measured. */
+export function checkTargets(results: BenchResults): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  for (const database of results.options.databases) {
+    const label = DATABASE_LABELS[database];
+    const pair = (scenario: ScenarioName, other: TargetName) => ({
+      s: find(results.rows, database, scenario, 'seamless'),
+      o: find(results.rows, database, scenario, other),
+    });
+    const atLeast = (
+      name: string,
+      scenario: ScenarioName,
+      other: TargetName,
+      minimum: number,
+    ): void => {
+      const { s, o } = pair(scenario, other);
+      const value = s && o && o.result.rps > 0 ? s.result.rps / o.result.rps : undefined;
+      checks.push({
+        name,
+        database: label,
+        measured: value === undefined ? 'not measured' : ratio(value),
+        required: `≥ ${minimum}×`,
+        holds: value === undefined ? undefined : value >= minimum,
+      });
+    };
+    atLeast('guarded req/s vs tutorial', 'guarded', 'tutorial', 8);
+    atLeast('guarded req/s vs ceiling', 'guarded', 'ceiling', 0.5);
+    {
+      const { s, o } = pair('guarded', 'tutorial');
+      const value = s && o && o.result.p99Ms > 0 ? s.result.p99Ms / o.result.p99Ms : undefined;
+      checks.push({
+        name: 'guarded p99 vs tutorial',
+        database: label,
+        measured: value === undefined ? 'not measured' : ratio(value),
+        required: '≤ 0.25×',
+        holds: value === undefined ? undefined : value <= 0.25,
+      });
+    }
+    atLeast('rejected req/s vs tutorial', 'rejected', 'tutorial', 8);
+    atLeast('refresh req/s vs tutorial', 'refresh', 'tutorial', database === 'sqlite' ? 3 : 2);
+    const storm = results.storms.find((s) => s.database === database);
+    const stormRatio =
+      storm && storm.baseline.p99Ms > 0 ? storm.underStorm.p99Ms / storm.baseline.p99Ms : undefined;
+    checks.push({
+      name: 'guarded p99 under login storm vs alone',
+      database: label,
+      measured: stormRatio === undefined ? 'not measured' : ratio(stormRatio),
+      required: '≤ 3×',
+      holds: stormRatio === undefined ? undefined : stormRatio <= 3,
+    });
+    const rss = [
+      ...results.rows
+        .filter((r) => r.database === database && r.target === 'seamless')
+        .map((r) => r.peakRssMb),
+      ...results.storms.filter((s) => s.database === database).map((s) => s.peakRssMb),
+    ];
+    const peak = rss.length > 0 ? Math.max(...rss) : undefined;
+    checks.push({
+      name: 'Seamless peak RSS (any scenario)',
+      database: label,
+      measured: peak === undefined ? 'not measured' : `${peak.toFixed(0)} MB`,
+      required: `≤ ${RSS_LIMIT_MB} MB`,
+      holds: peak === undefined ? undefined : peak <= RSS_LIMIT_MB,
+    });
+  }
+  return checks;
+}
+
+function checksTable(checks: TargetCheck[]): string {
+  const lines = ['| target | database | measured | required | holds |', '|---|---|---:|---:|---|'];
+  for (const check of checks) {
+    const holds = check.holds === undefined ? '–' : check.holds ? 'yes' : '**no**';
+    lines.push(
+      `| ${check.name} | ${check.database} | ${check.measured} | ${check.required} | ${holds} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** The tables of a run: one per database, the login storm, and the targets. */
+export function resultsMarkdown(results: BenchResults): string {
+  const parts: string[] = [];
+  for (const database of results.options.databases) {
+    parts.push(`### ${DATABASE_LABELS[database]}\n\n${databaseTable(results, database)}`);
+  }
+  if (results.storms.length > 0) {
+    parts.push(`### Login storm (Seamless)\n\n${stormTable(results)}`);
+  }
+  parts.push(`### Targets\n\n${checksTable(checkTargets(results))}`);
+  return parts.join('\n\n');
+}
+
+function packageVersion(name: string): string {
+  const file = join(REPO_ROOT, 'node_modules', name, 'package.json');
+  if (!existsSync(file)) {
+    return 'not installed';
+  }
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version ?? '?';
+}
+
+function gitCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Machine, software and settings of a run, for RESULTS.md. */
+export function environmentMarkdown(results: BenchResults, mariadb: string | undefined): string {
+  const { options } = results;
+  const cpu = cpus()[0]?.model ?? 'unknown';
+  const packages = [
+    '@nestjs/core',
+    '@nestjs/platform-fastify',
+    '@nestjs/platform-express',
+    '@nestjs/jwt',
+    'typeorm',
+    'better-sqlite3',
+    'mysql2',
+    'argon2',
+    'jose',
+    'undici',
+  ]
+    .map((name) => `${name} ${packageVersion(name)}`)
+    .join(', ');
+  const pinning =
+    options.serverCpus === undefined
+      ? 'none (the OS schedules server and load generator)'
+      : `server on CPU ${options.serverCpus}, load generator on CPU ${options.loadCpus ?? 'any'} (taskset)`;
+  return [
+    `- Date: ${results.startedAt.toISOString()} (run took ${Math.round((results.finishedAt.getTime() - results.startedAt.getTime()) / 1000)} s)`,
+    `- Machine: ${availableParallelism()} CPUs (${cpu}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory`,
+    `- Node ${process.version}; ${packages}`,
+    `- Repository commit: ${gitCommit()}${mariadb ? `; MariaDB ${mariadb}` : ''}`,
+    `- Settings: ${options.connections} connections, ${options.warmupMs / 1000} s warm-up + ${options.durationMs / 1000} s measured per scenario, fresh server and database per scenario; login storm: ${options.stormConnections} extra connections logging in`,
+    `- Pinning: ${pinning}`,
+  ].join('\n');
+}

@@ -1,0 +1,229 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { CEILING_TOKEN } from '../ceiling/token';
+import type { RefreshStyle, Session, WorkerPlan } from './loadgen';
+import { benchUser, type Credentials } from './users';
+
+/** The servers the benchmark compares. */
+export type TargetName = 'seamless' | 'tutorial' | 'ceiling';
+
+/** How the report names each target. */
+export const TARGET_LABELS: Record<TargetName, string> = {
+  seamless: 'Seamless',
+  tutorial: 'tutorial',
+  ceiling: 'ceiling',
+};
+
+/** The repository root (this file runs from bench/dist/src). */
+export const REPO_ROOT = resolve(__dirname, '../../..');
+
+/** The Seamless server's entry point, present once `npm run build -w server` has run. */
+export const SEAMLESS_MAIN = join(REPO_ROOT, 'server/dist/src/main.js');
+
+/** A server process started for one measurement. */
+export interface RunningTarget {
+  name: TargetName;
+  origin: string;
+  pid: number;
+  refreshStyle: RefreshStyle;
+  /** Stops the process (SIGTERM, then SIGKILL after 5 s) and waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+/** How to start a target. */
+export interface StartOptions {
+  databaseUrl: string;
+  tmpDir: string;
+  benchUsers: number;
+  /** `taskset -c` CPU list for the server, or undefined to leave scheduling to the OS. */
+  cpus?: string;
+  /** Extra Node options for the server (for example `--cpu-prof`). */
+  nodeArgs: string[];
+}
+
+/** Finds a free loopback port (the servers do not accept PORT=0). */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+function entryPoint(name: TargetName): string {
+  switch (name) {
+    case 'seamless':
+      return SEAMLESS_MAIN;
+    case 'tutorial':
+      return join(REPO_ROOT, 'bench/dist/comparator/main.js');
+    case 'ceiling':
+      return join(REPO_ROOT, 'bench/dist/ceiling/main.js');
+  }
+}
+
+function targetEnv(name: TargetName, port: number, options: StartOptions): NodeJS.ProcessEnv {
+  const base: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
+  delete base.NODE_OPTIONS;
+  switch (name) {
+    case 'seamless':
+      return {
+        ...base,
+        DATABASE_URL: options.databaseUrl,
+        KEYS_FILE: join(options.tmpDir, 'keys.json'),
+        WEB_DIR: options.tmpDir,
+        LOG_LEVEL: 'silent',
+        // Every bench login succeeds, but keep the limiter out of the way regardless.
+        LOGIN_MAX_ATTEMPTS: '1000000000',
+        ACCESS_TOKEN_TTL: '2h',
+        NODE_ENV: 'development',
+      };
+    case 'tutorial':
+      return {
+        ...base,
+        DATABASE_URL: options.databaseUrl,
+        BENCH_USERS: String(options.benchUsers),
+      };
+    case 'ceiling':
+      return base;
+  }
+}
+
+const READY = /listening on http:\/\/127\.0\.0\.1:(\d+)/;
+
+/** Starts a target and resolves once it prints its ready line. */
+export async function startTarget(name: TargetName, options: StartOptions): Promise<RunningTarget> {
+  const main = entryPoint(name);
+  if (!existsSync(main)) {
+    throw new Error(`${main} does not exist: build it first`);
+  }
+  const port = await freePort();
+  const nodeCommand = [process.execPath, ...options.nodeArgs, main];
+  const command =
+    options.cpus === undefined ? nodeCommand : ['taskset', '-c', options.cpus, ...nodeCommand];
+  const child: ChildProcess = spawn(command[0], command.slice(1), {
+    cwd: REPO_ROOT,
+    env: targetEnv(name, port, options),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+  let output = '';
+  await new Promise<void>((resolveReady, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`${name} did not start within 60 s:\n${output}`));
+    }, 60_000);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      if (READY.test(output)) {
+        clearTimeout(timer);
+        resolveReady();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${String(code)} before it was ready:\n${output}`));
+    });
+  });
+  // Keep draining its output so that a chatty server never blocks on a full pipe.
+  child.stdout?.resume();
+  child.stderr?.resume();
+  return {
+    name,
+    origin: `http://127.0.0.1:${port}`,
+    pid: child.pid ?? 0,
+    refreshStyle: name === 'seamless' ? 'post-json' : 'get-query',
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        return;
+      }
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+async function postJson(origin: string, path: string, body: unknown): Promise<Response> {
+  return fetch(`${origin}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
+  });
+}
+
+/** Signs a user in and returns the token pair, failing loudly on anything else. */
+export async function login(origin: string, credentials: Credentials): Promise<Session> {
+  const response = await postJson(origin, '/user/login', credentials);
+  const body = (await response.json()) as { access_token?: unknown; refresh_token?: unknown };
+  if (
+    !response.ok ||
+    typeof body.access_token !== 'string' ||
+    typeof body.refresh_token !== 'string'
+  ) {
+    throw new Error(`login of ${credentials.username} failed: ${response.status}`);
+  }
+  return { access: body.access_token, refresh: body.refresh_token };
+}
+
+/** Runs `task` over `items` with at most `limit` at a time. */
+async function inBatches<T, R>(
+  items: T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = [];
+  for (let i = 0; i < items.length; i += limit) {
+    results.push(...(await Promise.all(items.slice(i, i + limit).map(task))));
+  }
+  return results;
+}
+
+/** Creates the bench users on Seamless through its public API (the tutorial seeds its own). */
+export async function registerUsers(target: RunningTarget, users: Credentials[]): Promise<void> {
+  if (target.name !== 'seamless') {
+    return;
+  }
+  await inBatches(users, 8, async (credentials) => {
+    const response = await postJson(target.origin, '/user/register', credentials);
+    await response.body?.cancel();
+    if (response.status !== 201 && response.status !== 409) {
+      throw new Error(`register ${credentials.username} failed: ${response.status}`);
+    }
+  });
+}
+
+/** Gives each of `count` workers its own user and session. */
+export async function workerPlans(target: RunningTarget, count: number): Promise<WorkerPlan[]> {
+  const users = Array.from({ length: count }, (_, i) => benchUser(i));
+  if (target.name === 'ceiling') {
+    const session = { access: CEILING_TOKEN, refresh: CEILING_TOKEN };
+    return users.map((credentials) => ({ credentials, session }));
+  }
+  const sessions = await inBatches(users, 8, (credentials) => login(target.origin, credentials));
+  return users.map((credentials, i) => ({ credentials, session: sessions[i] }));
+}
+
+/**
+ * A token the server must reject: a real access token with one character of its
+ * signature changed, as the tutorial spoils its token by hand.
+ */
+export function spoil(token: string): string {
+  const parts = token.split('.');
+  const signature = parts[2];
+  if (parts.length !== 3 || signature === undefined || signature.length < 8) {
+    return `${token}x`;
+  }
+  const changed = signature[4] === 'A' ? 'B' : 'A';
+  parts[2] = `${signature.slice(0, 4)}${changed}${signature.slice(5)}`;
+  return parts.join('.');
+}
