@@ -1,0 +1,53 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppController } from './app.controller';
+import { AccessTokenGuard } from './auth/access-token.guard';
+import { AccessTokenService } from './auth/access-token.service';
+import { AuthController } from './auth/auth.controller';
+import { AuthService } from './auth/auth.service';
+import { LoginLimiter } from './auth/login-limiter';
+import { HttpErrorFilter } from './common/http-error.filter';
+import type { AppConfig } from './config/config';
+import { ConfigModule } from './config/config.module';
+import { dataSourceOptions } from './database/data-source-options';
+import { HealthController } from './health/health.controller';
+import { KeysModule } from './keys/keys.module';
+import { SessionsController } from './sessions/sessions.controller';
+import { SessionsRepository } from './sessions/sessions.repository';
+import { SessionsService } from './sessions/sessions.service';
+import { PasswordHasher } from './users/password-hasher';
+import { UsersRepository } from './users/users.repository';
+import { UsersService } from './users/users.service';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions(config.database),
+          // Start fast and say why when the database is not there, rather than retrying for half a minute.
+          retryAttempts: config.production ? 10 : 2,
+          retryDelay: 1000,
+        }),
+        KeysModule,
+      ],
+      controllers: [AppController, AuthController, SessionsController, HealthController],
+      providers: [
+        AccessTokenService,
+        AuthService,
+        LoginLimiter,
+        PasswordHasher,
+        SessionsRepository,
+        SessionsService,
+        UsersRepository,
+        UsersService,
+        { provide: APP_GUARD, useClass: AccessTokenGuard },
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, Errors } from '../common/domain-error';
+import { SessionsService, type ClientInfo, type IssuedRefresh } from '../sessions/sessions.service';
+import { UsersService } from '../users/users.service';
+import { AccessTokenService } from './access-token.service';
+import type { TokenPairDto } from './dto/token-pair.dto';
+import { LoginLimiter } from './login-limiter';
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly sessions: SessionsService,
+    private readonly accessTokens: AccessTokenService,
+    private readonly limiter: LoginLimiter,
+  ) {}
+
+  async login(username: string, password: string, client: ClientInfo): Promise<TokenPairDto> {
+    const limiterKey = `${username.toLowerCase()}|${client.ip ?? ''}`;
+    const retryAfter = await this.limiter.retryAfter(limiterKey);
+    if (retryAfter !== undefined) {
+      throw new DomainError('rate_limited', retryAfter);
+    }
+    const user = await this.users.verifyCredentials(username, password);
+    if (!user) {
+      await this.limiter.recordFailure(limiterKey);
+      // One message for an unknown user and a wrong password alike.
+      throw Errors.invalidCredentials;
+    }
+    await this.limiter.reset(limiterKey);
+    return this.tokenPair(await this.sessions.start(user, client));
+  }
+
+  async refresh(refreshToken: string): Promise<TokenPairDto> {
+    return this.tokenPair(await this.sessions.refresh(refreshToken));
+  }
+
+  private async tokenPair(issued: IssuedRefresh): Promise<TokenPairDto> {
+    const accessToken = await this.accessTokens.sign(
+      { id: issued.userId, username: issued.username },
+      issued.sessionId,
+    );
+    return {
+      access_token: accessToken,
+      refresh_token: issued.refreshToken,
+      token_type: 'Bearer',
+      expires_in: this.accessTokens.ttlSeconds,
+      refresh_expires_in: Math.max(0, Math.floor((issued.refreshExpiresAt - Date.now()) / 1000)),
+    };
+  }
+}

@@ -1,0 +1,46 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class TokenPairDto {
+  @ApiProperty({ description: 'JWT (ES256 by default), typ at+jwt' })
+  access_token: string;
+
+  @ApiProperty({ description: 'Opaque; rotated on every refresh' })
+  refresh_token: string;
+
+  @ApiProperty({ example: 'Bearer' })
+  token_type: 'Bearer';
+
+  @ApiProperty({ description: 'Seconds until the access token expires' })
+  expires_in: number;
+
+  @ApiProperty({ description: 'Seconds until the refresh token expires unless used' })
+  refresh_expires_in: number;
+}
+
+export class PublicUserDto {
+  @ApiProperty()
+  id: number;
+
+  @ApiProperty()
+  username: string;
+}
+
+export class SessionDto {
+  @ApiProperty()
+  id: string;
+
+  @ApiProperty()
+  createdAt: string;
+
+  @ApiProperty()
+  lastUsedAt: string;
+
+  @ApiProperty({ nullable: true, type: String })
+  userAgent: string | null;
+
+  @ApiProperty({ nullable: true, type: String })
+  ip: string | null;
+
+  @ApiProperty({ description: 'The session of the token that asked' })
+  current: boolean;
+}

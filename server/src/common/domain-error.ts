@@ -1,0 +1,39 @@
+/**
+ * The failures the API reports on purpose. Each maps to one status and one message in
+ * {@link HttpErrorFilter}; every credential failure shares one message so that the
+ * answer never tells an attacker which part was wrong.
+ */
+export type DomainErrorCode =
+  | 'missing_token'
+  | 'invalid_token'
+  | 'invalid_credentials'
+  | 'invalid_refresh_token'
+  | 'rate_limited'
+  | 'username_taken'
+  | 'session_not_found'
+  | 'database_unavailable';
+
+export class DomainError extends Error {
+  override name = 'DomainError';
+
+  constructor(
+    readonly code: DomainErrorCode,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(code);
+  }
+}
+
+/**
+ * Shared instances for the errors that carry no data: throwing one costs no stack
+ * capture, which keeps an ordinary 401 as cheap as a 200.
+ */
+export const Errors = {
+  missingToken: new DomainError('missing_token'),
+  invalidToken: new DomainError('invalid_token'),
+  invalidCredentials: new DomainError('invalid_credentials'),
+  invalidRefreshToken: new DomainError('invalid_refresh_token'),
+  usernameTaken: new DomainError('username_taken'),
+  sessionNotFound: new DomainError('session_not_found'),
+  databaseUnavailable: new DomainError('database_unavailable'),
+} as const;

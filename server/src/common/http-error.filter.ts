@@ -1,0 +1,101 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { isDatabaseUnavailable } from './database-errors';
+import { DomainError, type DomainErrorCode } from './domain-error';
+
+interface ErrorShape {
+  status: number;
+  error: string;
+  message: string;
+  wwwAuthenticate?: string;
+}
+
+const DOMAIN_ERRORS: Record<DomainErrorCode, ErrorShape> = {
+  missing_token: {
+    status: 401,
+    error: 'Unauthorized',
+    message: 'Missing access token',
+    wwwAuthenticate: 'Bearer',
+  },
+  invalid_token: {
+    status: 401,
+    error: 'Unauthorized',
+    message: 'Invalid or expired access token',
+    wwwAuthenticate: 'Bearer error="invalid_token"',
+  },
+  invalid_credentials: { status: 401, error: 'Unauthorized', message: 'Invalid username or password' },
+  invalid_refresh_token: {
+    status: 401,
+    error: 'Unauthorized',
+    message: 'Invalid, expired or revoked refresh token',
+  },
+  rate_limited: {
+    status: 429,
+    error: 'Too Many Requests',
+    message: 'Too many failed login attempts, try again later',
+  },
+  username_taken: { status: 409, error: 'Conflict', message: 'Username is already taken' },
+  session_not_found: { status: 404, error: 'Not Found', message: 'Session not found' },
+  database_unavailable: {
+    status: 503,
+    error: 'Service Unavailable',
+    message: 'Database unavailable, try again shortly',
+  },
+};
+
+/**
+ * The one place where failures become HTTP: domain errors by their code, Nest's
+ * HttpExceptions as they are, an unreachable database as 503, anything else as a 500
+ * whose details go to the log and never to the client.
+ */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpErrorFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (exception instanceof DomainError) {
+      const shape = DOMAIN_ERRORS[exception.code];
+      if (shape.wwwAuthenticate) {
+        void reply.header('WWW-Authenticate', shape.wwwAuthenticate);
+      }
+      if (exception.retryAfterSeconds !== undefined) {
+        void reply.header('Retry-After', String(exception.retryAfterSeconds));
+      }
+      send(reply, shape.status, shape.error, shape.message);
+      return;
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      const message =
+        typeof body === 'string'
+          ? body
+          : Array.isArray((body as { message?: unknown }).message)
+            ? ((body as { message: string[] }).message.join('; '))
+            : String((body as { message?: unknown }).message ?? exception.message);
+      send(reply, status, HttpStatus[status] ? title(HttpStatus[status]) : 'Error', message);
+      return;
+    }
+    if (isDatabaseUnavailable(exception)) {
+      const shape = DOMAIN_ERRORS.database_unavailable;
+      this.logger.warn('database unavailable');
+      send(reply, shape.status, shape.error, shape.message);
+      return;
+    }
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : 'non-error thrown');
+    send(reply, 500, 'Internal Server Error', 'Internal server error');
+  }
+}
+
+function send(reply: FastifyReply, statusCode: number, error: string, message: string): void {
+  void reply.status(statusCode).type('application/json; charset=utf-8').send({ statusCode, message, error });
+}
+
+function title(constant: string): string {
+  return constant
+    .toLowerCase()
+    .split('_')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join(' ');
+}

@@ -1,0 +1,174 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { parseDuration } from './duration';
+
+export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'mysql'; url: string };
+
+/** The server's whole configuration, validated once at boot. */
+export interface AppConfig {
+  production: boolean;
+  port: number;
+  host: string;
+  database: DatabaseConfig;
+  redisUrl: string | undefined;
+  accessTokenTtl: number;
+  refreshTokenTtl: number;
+  sessionMaxAge: number | undefined;
+  refreshReuseGrace: number;
+  loginMaxAttempts: number;
+  loginWindow: number;
+  jwtIssuer: string;
+  jwtAudience: string;
+  corsOrigins: string[] | 'any' | 'none';
+  seedDemoUser: boolean;
+  /** Private JWKs from JWT_SIGNING_KEYS (JSON array); undefined means "development keys file". */
+  signingKeys: string | undefined;
+  currentKid: string | undefined;
+  refreshTokenSecret: string | undefined;
+  keysFile: string;
+  logLevel: string;
+  webDir: string;
+  trustProxy: boolean;
+  bodyLimit: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const duration = (min: number) =>
+  z.string().transform((raw, ctx) => {
+    const seconds = parseDuration(raw);
+    if (seconds === undefined || seconds < min) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `expected a duration such as 45s, 30m, 12h, 7d or whole seconds${min > 0 ? ` (at least ${min}s)` : ''}`,
+      });
+      return z.NEVER;
+    }
+    return seconds;
+  });
+
+const wholeNumber = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'expected a whole number')
+    .transform(Number)
+    .pipe(z.number().min(min).max(max));
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const envSchema = z.object({
+  NODE_ENV: z.string().default('development'),
+  PORT: wholeNumber(1, 65535).default('3000'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(sqlite:.+|mysql:\/\/.+)$/, 'expected sqlite:PATH, sqlite::memory: or mysql://user:pass@host:port/db')
+    .optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\/.+/, 'expected redis://host:port').optional(),
+  ACCESS_TOKEN_TTL: duration(1).default('30m'),
+  REFRESH_TOKEN_TTL: duration(1).default('7d'),
+  SESSION_MAX_AGE: duration(1).optional(),
+  REFRESH_REUSE_GRACE: duration(0).default('10s'),
+  LOGIN_MAX_ATTEMPTS: wholeNumber(1, 1_000_000_000).default('10'),
+  LOGIN_WINDOW: duration(1).default('15m'),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).default('seamless'),
+  CORS_ORIGINS: z.string().optional(),
+  SEED_DEMO_USER: bool.optional(),
+  JWT_SIGNING_KEYS: z.string().min(2).optional(),
+  JWT_CURRENT_KID: z.string().min(1).optional(),
+  REFRESH_TOKEN_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43,}$/, 'expected at least 32 random bytes, base64url-encoded')
+    .optional(),
+  KEYS_FILE: z.string().min(1).default('data/keys.json'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WEB_DIR: z.string().min(1).default('web/dist'),
+  TRUST_PROXY: bool.default('false'),
+  BODY_LIMIT: wholeNumber(1024, 10 * 1024 * 1024).default('16384'),
+});
+
+/**
+ * Validates the environment into an {@link AppConfig}. A bad value throws a
+ * {@link ConfigError} naming the variable, never echoing its value (it may be a secret).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+
+  if (production) {
+    const missing = ['JWT_SIGNING_KEYS', 'REFRESH_TOKEN_SECRET', 'DATABASE_URL'].filter(
+      (name) => !env[name],
+    );
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `Invalid configuration: NODE_ENV=production requires ${missing.join(', ')} from the environment ` +
+          '(development keys under data/ do not count)',
+      );
+    }
+  }
+  if ((e.JWT_SIGNING_KEYS === undefined) !== (e.REFRESH_TOKEN_SECRET === undefined)) {
+    throw new ConfigError(
+      'Invalid configuration: JWT_SIGNING_KEYS and REFRESH_TOKEN_SECRET are set together or not at all',
+    );
+  }
+
+  return {
+    production,
+    port: e.PORT,
+    host: e.HOST,
+    database: parseDatabaseUrl(e.DATABASE_URL ?? 'sqlite:data/seamless.sqlite'),
+    redisUrl: e.REDIS_URL,
+    accessTokenTtl: e.ACCESS_TOKEN_TTL,
+    refreshTokenTtl: e.REFRESH_TOKEN_TTL,
+    sessionMaxAge: e.SESSION_MAX_AGE,
+    refreshReuseGrace: e.REFRESH_REUSE_GRACE,
+    loginMaxAttempts: e.LOGIN_MAX_ATTEMPTS,
+    loginWindow: e.LOGIN_WINDOW,
+    jwtIssuer: e.JWT_ISSUER ?? `http://localhost:${e.PORT}`,
+    jwtAudience: e.JWT_AUDIENCE,
+    corsOrigins: parseCorsOrigins(e.CORS_ORIGINS, production),
+    seedDemoUser: e.SEED_DEMO_USER ?? !production,
+    signingKeys: e.JWT_SIGNING_KEYS,
+    currentKid: e.JWT_CURRENT_KID,
+    refreshTokenSecret: e.REFRESH_TOKEN_SECRET,
+    keysFile: resolve(e.KEYS_FILE),
+    logLevel: e.LOG_LEVEL,
+    webDir: resolve(e.WEB_DIR),
+    trustProxy: e.TRUST_PROXY,
+    bodyLimit: e.BODY_LIMIT,
+  };
+}
+
+function parseDatabaseUrl(url: string): DatabaseConfig {
+  if (url.startsWith('mysql://')) {
+    return { type: 'mysql', url };
+  }
+  const path = url.slice('sqlite:'.length);
+  return { type: 'sqlite', path: path === ':memory:' ? path : resolve(path) };
+}
+
+function parseCorsOrigins(raw: string | undefined, production: boolean): AppConfig['corsOrigins'] {
+  if (raw === undefined || raw.trim() === '') {
+    // Outside production any origin may call the API (local front-ends on other ports);
+    // in production only the origins named in CORS_ORIGINS, never a reflected one.
+    return production ? 'none' : 'any';
+  }
+  const origins = raw
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const origin of origins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new ConfigError('Invalid configuration: CORS_ORIGINS: expected origins such as https://app.example.com');
+    }
+  }
+  return origins;
+}

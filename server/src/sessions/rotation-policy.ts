@@ -1,0 +1,64 @@
+import type { Session } from './session.entity';
+
+/** `[counter, rotatedAtMillis]` of each rotation still inside the reuse grace. */
+export type RotationLog = [counter: number, rotatedAt: number][];
+
+export interface RotationPolicy {
+  refreshTokenTtlMs: number;
+  sessionMaxAgeMs: number | undefined;
+  reuseGraceMs: number;
+}
+
+export type RefreshDecision =
+  /** The presented token is the current one: rotate it. */
+  | 'rotate'
+  /** A token rotated within the grace: hand back the session's current token (racing tabs, lost responses). */
+  | 'reissue'
+  /** A rotated token after its grace: theft, so the whole session ends. */
+  | 'reuse'
+  /** Revoked, expired, past its maximum age, or a counter this server never issued. */
+  | 'reject';
+
+/** Deserialises the rotations column; an unreadable value counts as an empty log. */
+export function parseRotationLog(json: string): RotationLog {
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) ? (value as RotationLog) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The log after `counter` rotates at `now`, keeping only rotations still inside the grace. */
+export function recordRotation(log: RotationLog, counter: number, now: number, graceMs: number): string {
+  if (graceMs <= 0) {
+    return '[]';
+  }
+  // At most 40 entries fit the 1024-character column; older ones are the first to lose their grace.
+  const kept = log.filter(([, at]) => at + graceMs > now).slice(-39);
+  kept.push([counter, now]);
+  return JSON.stringify(kept);
+}
+
+/** Rotation rules 1–3 and 5 of the contract, as a pure function of the session row. */
+export function decideRefresh(
+  session: Pick<Session, 'counter' | 'rotations' | 'createdAt' | 'expiresAt' | 'revokedAt'>,
+  presentedCounter: number,
+  now: number,
+  policy: RotationPolicy,
+): RefreshDecision {
+  if (session.revokedAt !== null || session.expiresAt <= now) {
+    return 'reject';
+  }
+  if (policy.sessionMaxAgeMs !== undefined && session.createdAt + policy.sessionMaxAgeMs <= now) {
+    return 'reject';
+  }
+  if (presentedCounter === session.counter) {
+    return 'rotate';
+  }
+  if (presentedCounter > session.counter) {
+    return 'reject';
+  }
+  const rotation = parseRotationLog(session.rotations).find(([counter]) => counter === presentedCounter);
+  return rotation !== undefined && rotation[1] + policy.reuseGraceMs > now ? 'reissue' : 'reuse';
+}

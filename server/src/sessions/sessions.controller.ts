@@ -1,0 +1,34 @@
+import { Controller, Delete, Get, HttpCode, Param } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Principal } from '../auth/access-token.service';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { SessionDto } from '../auth/dto/token-pair.dto';
+import { SessionsService, type SessionView } from './sessions.service';
+
+@ApiTags('sessions')
+@ApiBearerAuth()
+@Controller('user/sessions')
+export class SessionsController {
+  constructor(private readonly sessions: SessionsService) {}
+
+  @Get()
+  @ApiOkResponse({ type: [SessionDto] })
+  list(@CurrentPrincipal() principal: Principal): Promise<SessionView[]> {
+    return this.sessions.list(principal.userId, principal.sessionId);
+  }
+
+  @Delete()
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Every session of the user is revoked' })
+  async revokeAll(@CurrentPrincipal() principal: Principal): Promise<void> {
+    await this.sessions.revokeAll(principal.userId);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'The session is revoked' })
+  @ApiNotFoundResponse({ description: 'No session of this user has this id' })
+  async revoke(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<void> {
+    await this.sessions.revokeOwned(id.slice(0, 64), principal.userId);
+  }
+}

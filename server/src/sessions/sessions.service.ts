@@ -1,0 +1,172 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { Errors } from '../common/domain-error';
+import { KeysService } from '../keys/keys.service';
+import { RefreshTokenCodec } from './refresh-token.codec';
+import { decideRefresh, recordRotation, parseRotationLog, type RotationPolicy } from './rotation-policy';
+import { Session } from './session.entity';
+import { SessionsRepository } from './sessions.repository';
+
+export interface ClientInfo {
+  userAgent: string | undefined;
+  ip: string | undefined;
+}
+
+export interface IssuedRefresh {
+  sessionId: string;
+  userId: number;
+  username: string;
+  refreshToken: string;
+  /** Epoch millis when the refresh token stops working unless used. */
+  refreshExpiresAt: number;
+}
+
+export interface SessionView {
+  id: string;
+  createdAt: string;
+  lastUsedAt: string;
+  userAgent: string | null;
+  ip: string | null;
+  current: boolean;
+}
+
+/** A rotation lost to a concurrent one re-reads the row; more than a few rounds means something is wrong. */
+const MAX_ROTATION_ATTEMPTS = 5;
+
+@Injectable()
+export class SessionsService {
+  private readonly codec: RefreshTokenCodec;
+  private readonly policy: RotationPolicy;
+
+  constructor(
+    private readonly sessions: SessionsRepository,
+    keys: KeysService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.codec = new RefreshTokenCodec(keys.refreshTokenSecret);
+    this.policy = {
+      refreshTokenTtlMs: config.refreshTokenTtl * 1000,
+      sessionMaxAgeMs: config.sessionMaxAge === undefined ? undefined : config.sessionMaxAge * 1000,
+      reuseGraceMs: config.refreshReuseGrace * 1000,
+    };
+  }
+
+  /** Starts a session for a user who just proved who they are. */
+  async start(user: { id: number; username: string }, client: ClientInfo, now = Date.now()): Promise<IssuedRefresh> {
+    const session = Object.assign(new Session(), {
+      id: RefreshTokenCodec.newSessionId(),
+      userId: user.id,
+      counter: 0,
+      rotations: '[]',
+      createdAt: now,
+      lastUsedAt: now,
+      expiresAt: this.expiryFrom(now),
+      revokedAt: null,
+      revokeReason: null,
+      userAgent: client.userAgent?.slice(0, 255) ?? null,
+      ip: client.ip?.slice(0, 64) ?? null,
+    });
+    await this.sessions.insert(session);
+    return {
+      sessionId: session.id,
+      userId: user.id,
+      username: user.username,
+      refreshToken: this.codec.encode({ sessionId: session.id, counter: 0 }),
+      refreshExpiresAt: session.expiresAt,
+    };
+  }
+
+  /**
+   * Exchanges a refresh token for the session's next one (rotation rules 1–5). Throws
+   * the one invalid-refresh-token error for every refusal, so the answer says nothing
+   * about which check failed.
+   */
+  async refresh(refreshToken: string, now = Date.now()): Promise<IssuedRefresh> {
+    const presented = this.codec.decode(refreshToken);
+    if (!presented) {
+      throw Errors.invalidRefreshToken;
+    }
+    for (let attempt = 0; attempt < MAX_ROTATION_ATTEMPTS; attempt++) {
+      const found = await this.sessions.findWithUsername(presented.sessionId);
+      if (!found) {
+        throw Errors.invalidRefreshToken;
+      }
+      const { session, username } = found;
+      const issued = (counter: number, refreshExpiresAt: number): IssuedRefresh => ({
+        sessionId: session.id,
+        userId: session.userId,
+        username,
+        refreshToken: this.codec.encode({ sessionId: session.id, counter }),
+        refreshExpiresAt,
+      });
+      const decision = decideRefresh(session, presented.counter, now, this.policy);
+      switch (decision) {
+        case 'reject':
+          throw Errors.invalidRefreshToken;
+        case 'reuse':
+          // A rotated token came back after its grace: someone holds a copy. End the
+          // session so the thief's newer token dies too.
+          await this.sessions.revoke(session.id, 'reuse', now);
+          throw Errors.invalidRefreshToken;
+        case 'reissue':
+          return issued(session.counter, session.expiresAt);
+        case 'rotate': {
+          const expiresAt = this.expiryFrom(now, session.createdAt);
+          const rotated = await this.sessions.compareAndRotate(session.id, session.counter, {
+            rotations: recordRotation(
+              parseRotationLog(session.rotations),
+              session.counter,
+              now,
+              this.policy.reuseGraceMs,
+            ),
+            lastUsedAt: now,
+            expiresAt,
+          });
+          if (rotated) {
+            return issued(session.counter + 1, expiresAt);
+          }
+          // Another request rotated this token first: read again, and this one
+          // falls into the grace (or is refused) like any late twin.
+          continue;
+        }
+      }
+    }
+    throw Errors.databaseUnavailable;
+  }
+
+  async revoke(sessionId: string, now = Date.now()): Promise<void> {
+    await this.sessions.revoke(sessionId, 'logout', now);
+  }
+
+  async revokeOwned(sessionId: string, userId: number, now = Date.now()): Promise<void> {
+    if (!(await this.sessions.revokeOwned(sessionId, userId, now))) {
+      throw Errors.sessionNotFound;
+    }
+  }
+
+  async revokeAll(userId: number, now = Date.now()): Promise<void> {
+    await this.sessions.revokeAllForUser(userId, now);
+  }
+
+  async list(userId: number, currentSessionId: string, now = Date.now()): Promise<SessionView[]> {
+    const maxAge = this.policy.sessionMaxAgeMs;
+    const active = await this.sessions.findActiveForUser(userId, now);
+    return active
+      .filter((s) => maxAge === undefined || s.createdAt + maxAge > now)
+      .map((s) => ({
+        id: s.id,
+        createdAt: new Date(s.createdAt).toISOString(),
+        lastUsedAt: new Date(s.lastUsedAt).toISOString(),
+        userAgent: s.userAgent,
+        ip: s.ip,
+        current: s.id === currentSessionId,
+      }));
+  }
+
+  private expiryFrom(now: number, createdAt = now): number {
+    const inactivity = now + this.policy.refreshTokenTtlMs;
+    const maxAge = this.policy.sessionMaxAgeMs;
+    return maxAge === undefined ? inactivity : Math.min(inactivity, createdAt + maxAge);
+  }
+}

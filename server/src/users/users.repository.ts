@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type Repository } from 'typeorm';
+import { User } from './user.entity';
+
+@Injectable()
+export class UsersRepository {
+  private readonly users: Repository<User>;
+
+  constructor(@InjectDataSource() dataSource: DataSource) {
+    this.users = dataSource.getRepository(User);
+  }
+
+  findByUsername(username: string): Promise<User | null> {
+    return this.users.findOneBy({ usernameKey: username.toLowerCase() });
+  }
+
+  async insert(username: string, passwordHash: string, now: number): Promise<User> {
+    const user = Object.assign(new User(), {
+      username,
+      usernameKey: username.toLowerCase(),
+      passwordHash,
+      createdAt: now,
+    });
+    await this.users.insert(user);
+    return user;
+  }
+
+  /** Deleting a user ends every session of theirs (ON DELETE CASCADE). */
+  async deleteByUsername(username: string): Promise<void> {
+    await this.users.delete({ usernameKey: username.toLowerCase() });
+  }
+}

@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { isUniqueViolation } from '../common/database-errors';
+import { Errors } from '../common/domain-error';
+import { PasswordHasher } from './password-hasher';
+import { toPublicUser, type PublicUser, type User } from './user.entity';
+import { UsersRepository } from './users.repository';
+
+export const DEMO_USER = { username: 'guang', password: '123456' } as const;
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  async register(username: string, password: string): Promise<PublicUser> {
+    const hash = await this.hasher.hash(password);
+    try {
+      return toPublicUser(await this.users.insert(username, hash, Date.now()));
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw Errors.usernameTaken;
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * The user these credentials belong to, or null. The hash runs whether or not the
+   * user exists, so the response time does not tell which usernames are real.
+   */
+  async verifyCredentials(username: string, password: string): Promise<User | null> {
+    const user = await this.users.findByUsername(username);
+    const matches = await this.hasher.verify(user?.passwordHash, password);
+    return user && matches ? user : null;
+  }
+
+  /** Seeds the tutorial's demo user (its password is shorter than registration allows). */
+  async seedDemoUser(): Promise<boolean> {
+    if (await this.users.findByUsername(DEMO_USER.username)) {
+      return false;
+    }
+    try {
+      await this.users.insert(DEMO_USER.username, await this.hasher.hash(DEMO_USER.password), Date.now());
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        return false; // another instance seeded it first
+      }
+      throw error;
+    }
+  }
+}
