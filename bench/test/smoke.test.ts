@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { test } from 'node:test';
+import { ALL_SCENARIOS, ALL_TARGETS, runBenchmark, type BenchOptions } from '../src/bench';
+import type { DatabaseKind } from '../src/database';
+import type { LoadResult, ScenarioName } from '../src/loadgen';
+import { checkTargets, resultsMarkdown } from '../src/report';
+import { SEAMLESS_MAIN, type TargetName } from '../src/targets';
+
+const mysqlUrl = process.env.TEST_MYSQL_URL;
+const seamlessBuilt = existsSync(SEAMLESS_MAIN);
+
+/** The statuses each scenario must see: anything else is a broken benchmark. */
+function assertStatuses(scenario: ScenarioName, target: TargetName, result: LoadResult): void {
+  const where = `${scenario} against ${target}`;
+  assert.ok(result.requests > 0, `${where}: no request completed`);
+  assert.equal(
+    result.errors,
+    0,
+    `${where}: unexpected statuses ${JSON.stringify(result.statuses)}`,
+  );
+  const statuses = Object.keys(result.statuses);
+  if (scenario === 'rejected') {
+    assert.deepEqual(statuses, ['401'], where);
+  } else {
+    for (const status of statuses) {
+      assert.match(status, /^2\d\d$/, where);
+    }
+  }
+  if (scenario === 'mixed') {
+    assert.ok((result.byKind.guarded?.requests ?? 0) > 0, `${where}: no guarded request`);
+  }
+}
+
+function smokeOptions(database: DatabaseKind, targets: TargetName[]): BenchOptions {
+  return {
+    durationMs: 1500,
+    warmupMs: 500,
+    connections: 4,
+    databases: [database],
+    scenarios: [...ALL_SCENARIOS],
+    targets,
+    storm: targets.includes('seamless'),
+    stormConnections: 2,
+    mysqlUrl,
+    serverNodeArgs: [],
+    log: () => {},
+  };
+}
+
+async function smoke(database: DatabaseKind, t: { diagnostic(message: string): void }) {
+  if (!seamlessBuilt) {
+    // CI builds the server before testing; locally the other targets still get checked.
+    assert.notEqual(process.env.CI, 'true', `${SEAMLESS_MAIN} is missing: build the server first`);
+    t.diagnostic(`${SEAMLESS_MAIN} is missing: Seamless is left out of this run`);
+  }
+  const targets = ALL_TARGETS.filter((name) => seamlessBuilt || name !== 'seamless');
+  const results = await runBenchmark(smokeOptions(database, targets));
+
+  for (const scenario of ALL_SCENARIOS) {
+    for (const target of targets) {
+      const row = results.rows.find((r) => r.scenario === scenario && r.target === target);
+      if (target === 'ceiling' && scenario !== 'guarded' && scenario !== 'rejected') {
+        assert.equal(row, undefined, 'the ceiling only answers /bbb');
+        continue;
+      }
+      assert.ok(row, `${scenario} against ${target} did not run`);
+      assertStatuses(scenario, target, row.result);
+      assert.ok(row.peakRssMb > 0, `${scenario} against ${target}: no RSS measured`);
+    }
+  }
+
+  if (seamlessBuilt) {
+    const [storm] = results.storms;
+    assert.ok(storm, 'the login storm did not run');
+    assertStatuses('guarded', 'seamless', storm.baseline);
+    assertStatuses('guarded', 'seamless', storm.underStorm);
+    assert.ok((storm.underStorm.storm?.requests ?? 0) > 0, 'the storm made no login');
+    assert.equal(storm.underStorm.storm?.errors, 0, 'storm logins failed');
+  }
+
+  const table = resultsMarkdown(results);
+  assert.match(table, database === 'sqlite' ? /### SQLite/ : /### MariaDB/);
+  for (const scenario of ALL_SCENARIOS) {
+    assert.match(table, new RegExp(`^\\| ${scenario} \\|`, 'm'));
+  }
+  assert.match(table, /### Targets/);
+  assert.equal(checkTargets(results).length, 7);
+}
+
+void test('every scenario runs against every target on SQLite', { timeout: 300_000 }, async (t) => {
+  await smoke('sqlite', t);
+});
+
+void test(
+  'every scenario runs against every target on MariaDB',
+  { timeout: 300_000, skip: mysqlUrl === undefined ? 'TEST_MYSQL_URL is not set' : false },
+  async (t) => {
+    await smoke('mysql', t);
+  },
+);
