@@ -116,11 +116,13 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
     if (claims?.exp === undefined) {
       return null;
     }
-    const lifetime =
+    const issued =
       claims.iat !== undefined ? claims.exp - claims.iat : (stored.pair.expires_in ?? 0);
-    if (lifetime <= 0) {
+    if (issued <= 0) {
       return null;
     }
+    // `iat` is whole seconds rounded down, so the token may have up to 1 s less to live.
+    const lifetime = issued > 1 ? issued - 1 : issued / 2;
     const expiresAt = stored.savedAt + lifetime * 1000;
     // Never more than half the lifetime, or every request would refresh.
     const margin = Math.min(platform.refreshMargin ?? Math.min(60, lifetime / 5), lifetime / 2);

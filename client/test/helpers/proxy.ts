@@ -1,0 +1,143 @@
+// A real HTTP proxy in front of the server: counts what reaches it, can answer a given
+// path with an error status a set number of times, can hold a request until released,
+// and can serve a few static files (the browser test page) from the same origin.
+import { createServer, request as forward, type IncomingMessage, type Server } from 'node:http';
+
+export interface Hit {
+  method: string;
+  path: string;
+  status: number;
+}
+
+export interface StaticFile {
+  type: string;
+  body: string | Uint8Array;
+}
+
+export interface Hold {
+  /** Resolves when the held request has arrived. */
+  arrived: Promise<void>;
+  /** Lets the held request through to the server. */
+  release(): void;
+}
+
+export class CountingProxy {
+  readonly hits: Hit[] = [];
+  readonly statics = new Map<string, StaticFile>();
+  readonly #faults = new Map<string, { status: number; times: number }>();
+  readonly #holds = new Map<string, { arrive: () => void; gate: Promise<void> }>();
+  #server: Server | null = null;
+  url = '';
+
+  constructor(readonly target: string) {}
+
+  /** Listens on a free loopback port. */
+  async start(): Promise<this> {
+    const server = createServer((req, res) => {
+      void this.#handle(req, res);
+    });
+    this.#server = server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    this.url = `http://127.0.0.1:${port}`;
+    return this;
+  }
+
+  /** How many `method path` requests got here (any status unless given). */
+  count(method: string, path: string, status?: number): number {
+    return this.hits.filter(
+      (hit) =>
+        hit.method === method &&
+        hit.path === path &&
+        (status === undefined || hit.status === status),
+    ).length;
+  }
+
+  /** Status codes sent for `path`, in order. */
+  statuses(path: string): number[] {
+    return this.hits.filter((hit) => hit.path === path).map((hit) => hit.status);
+  }
+
+  reset(): void {
+    this.hits.length = 0;
+    this.#faults.clear();
+  }
+
+  /** The next `times` requests to `path` get `status` from the proxy instead of the server. */
+  failNext(path: string, status: number, times = 1): void {
+    this.#faults.set(path, { status, times });
+  }
+
+  /** Holds the next request to `path` until `release()` is called. */
+  hold(path: string): Hold {
+    let arrive = (): void => undefined;
+    let release = (): void => undefined;
+    const arrived = new Promise<void>((resolve) => {
+      arrive = resolve;
+    });
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    this.#holds.set(path, { arrive, gate });
+    return { arrived, release };
+  }
+
+  async close(): Promise<void> {
+    const server = this.#server;
+    if (server) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+
+  async #handle(req: IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET';
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const record = (status: number): void => {
+      this.hits.push({ method, path, status });
+    };
+
+    const file = method === 'GET' ? this.statics.get(path) : undefined;
+    if (file) {
+      res.writeHead(200, { 'Content-Type': file.type, 'Cache-Control': 'no-store' });
+      res.end(file.body);
+      return;
+    }
+
+    const held = this.#holds.get(path);
+    if (held) {
+      this.#holds.delete(path);
+      held.arrive();
+      await held.gate;
+    }
+
+    const fault = this.#faults.get(path);
+    if (fault && fault.times > 0 && method !== 'OPTIONS') {
+      fault.times -= 1;
+      req.resume();
+      record(fault.status);
+      res.writeHead(fault.status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ statusCode: fault.status, message: 'Injected by the test proxy' }));
+      return;
+    }
+
+    const upstream = forward(
+      `${this.target}${req.url ?? '/'}`,
+      { method, headers: { ...req.headers, host: new URL(this.target).host } },
+      (response) => {
+        record(response.statusCode ?? 0);
+        res.writeHead(response.statusCode ?? 502, response.headers);
+        response.pipe(res);
+      },
+    );
+    upstream.on('error', () => {
+      record(502);
+      if (!res.headersSent) {
+        res.writeHead(502);
+      }
+      res.end();
+    });
+    req.pipe(upstream);
+  }
+}
