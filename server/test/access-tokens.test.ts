@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { SignJWT } from 'jose';
+import { createTestDatabase, type TestDatabase } from './support/databases';
+import { Api, decodeJwtPart, type TokenPair } from './support/http';
+import { startServer, type TestServer } from './support/server';
+
+const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+
+describe('access tokens', () => {
+  let db: TestDatabase;
+  let server: TestServer;
+  let api: Api;
+  let pair: TokenPair;
+  let header: Record<string, unknown>;
+  let claims: Record<string, unknown>;
+
+  before(async () => {
+    db = await createTestDatabase('sqlite');
+    server = await startServer({ DATABASE_URL: db.url });
+    api = new Api(server.url);
+    pair = (await api.login('guang', '123456')).body;
+    header = decodeJwtPart(pair.access_token, 0);
+    claims = decodeJwtPart(pair.access_token, 1);
+  });
+  after(async () => {
+    await server?.close();
+    await db?.drop();
+  });
+
+  async function assertRejected(token: string, why: string): Promise<void> {
+    const reply = await api.get('/bbb', token);
+    assert.equal(reply.status, 401, why);
+    assert.equal(reply.headers.get('www-authenticate'), 'Bearer error="invalid_token"', why);
+  }
+
+  it('carries the contract claims, typ at+jwt and a kid', () => {
+    assert.equal(header.typ, 'at+jwt');
+    assert.equal(header.alg, 'ES256');
+    assert.equal(typeof header.kid, 'string');
+    for (const name of ['iss', 'aud', 'sub', 'userId', 'username', 'sid', 'jti', 'iat', 'exp']) {
+      assert.ok(claims[name] !== undefined, name);
+    }
+    assert.equal(claims.aud, 'seamless');
+    assert.equal(claims.sub, String(claims.userId));
+    assert.equal(claims.username, 'guang');
+  });
+
+  it('rejects alg none', async () => {
+    await assertRejected(`${b64({ ...header, alg: 'none' })}.${b64(claims)}.`, 'alg none');
+    await assertRejected(`${b64({ alg: 'none', typ: 'at+jwt' })}.${b64(claims)}.`, 'alg none without kid');
+  });
+
+  it('rejects HMAC signed with the public key', async () => {
+    const { keys } = (await api.get<{ keys: Record<string, string>[] }>('/.well-known/jwks.json')).body;
+    const publicJwk = JSON.stringify(keys[0]);
+    const forgedHeader = b64({ ...header, alg: 'HS256' });
+    const body = b64({ ...claims, username: 'admin' });
+    const signature = createHmac('sha256', publicJwk).update(`${forgedHeader}.${body}`).digest('base64url');
+    await assertRejected(`${forgedHeader}.${body}.${signature}`, 'HS256 with the public JWK');
+  });
+
+  it('rejects a tampered payload', async () => {
+    const [h, , s] = pair.access_token.split('.');
+    await assertRejected(`${h}.${b64({ ...claims, userId: 2, sub: '2' })}.${s}`, 'tampered payload');
+  });
+
+  it('rejects a token signed by a foreign key, even under our kid', async () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const forged = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256', kid: String(header.kid), typ: 'at+jwt' })
+      .sign(privateKey);
+    await assertRejected(forged, 'foreign key');
+  });
+
+  it('rejects a token of our own key with the wrong typ, issuer or audience', async () => {
+    const keys = JSON.parse(readFileSync(server.keysFile, 'utf8')) as { signingKeys: Record<string, string>[] };
+    const { createPrivateKey } = await import('node:crypto');
+    const ours = createPrivateKey({ key: keys.signingKeys[0], format: 'jwk' });
+    const sign = (h: Record<string, unknown>, c: Record<string, unknown>) =>
+      new SignJWT(c).setProtectedHeader({ alg: 'ES256', kid: String(header.kid), ...h }).sign(ours);
+    assert.equal((await api.get('/bbb', await sign({ typ: 'at+jwt' }, claims))).status, 200, 'control');
+    await assertRejected(await sign({ typ: 'JWT' }, claims), 'typ JWT');
+    await assertRejected(await sign({ typ: 'at+jwt' }, { ...claims, aud: 'other' }), 'audience');
+    await assertRejected(await sign({ typ: 'at+jwt' }, { ...claims, iss: 'https://evil.example' }), 'issuer');
+    await assertRejected(await sign({ typ: 'at+jwt' }, { ...claims, exp: Math.floor(Date.now() / 1000) - 5 }), 'expired');
+    const { sid: _sid, ...withoutSid } = claims;
+    await assertRejected(await sign({ typ: 'at+jwt' }, withoutSid), 'no sid');
+  });
+
+  it('rejects a refresh token presented as an access token', async () => {
+    await assertRejected(pair.refresh_token, 'refresh token');
+  });
+
+  it('rejects garbage, other schemes and oversized tokens', async () => {
+    await assertRejected('garbage', 'garbage');
+    await assertRejected('a.b.c', 'three parts');
+    await assertRejected('x'.repeat(5000), 'oversized');
+    const basic = await api.request('GET', '/bbb', { headers: { authorization: `Basic ${b64('guang:123456')}` } });
+    assert.equal(basic.status, 401);
+    assert.equal(basic.headers.get('www-authenticate'), 'Bearer error="invalid_token"');
+  });
+
+  it('keeps accepting the genuine token after all of the above', async () => {
+    assert.equal((await api.get('/bbb', pair.access_token)).status, 200);
+  });
+});

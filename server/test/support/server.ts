@@ -1,0 +1,41 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createApp } from '../../src/app.factory';
+import { loadConfig } from '../../src/config/config';
+
+export interface TestServer {
+  url: string;
+  app: NestFastifyApplication;
+  keysFile: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The real application, configured through the same environment variables as in
+ * production, listening on a free loopback port.
+ */
+export async function startServer(env: Record<string, string>): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'seamless-keys-'));
+  const keysFile = env.KEYS_FILE ?? join(dir, 'keys.json');
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    WEB_DIR: join(dir, 'no-web'),
+    KEYS_FILE: keysFile,
+    ...env,
+  });
+  const app = await createApp(config);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    app,
+    keysFile,
+    close: async () => {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
