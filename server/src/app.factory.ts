@@ -71,7 +71,9 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     app,
     new DocumentBuilder()
       .setTitle('Seamless')
-      .setDescription('Dual-token authentication: short-lived access tokens, rotating refresh tokens.')
+      .setDescription(
+        'Dual-token authentication: short-lived access tokens, rotating refresh tokens.',
+      )
       .addBearerAuth()
       .build(),
   );
@@ -80,7 +82,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   if (existsSync(config.webDir)) {
     app.useStaticAssets({ root: config.webDir, prefix: '/', decorateReply: false });
   } else {
-    Logger.warn(`no demo web app at ${config.webDir}: run npm run build to serve it at /`, 'Bootstrap');
+    Logger.warn(
+      `no demo web app at ${config.webDir}: run npm run build to serve it at /`,
+      'Bootstrap',
+    );
   }
 
   await app.init();

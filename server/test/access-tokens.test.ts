@@ -7,7 +7,8 @@ import { createTestDatabase, type TestDatabase } from './support/databases';
 import { Api, decodeJwtPart, type TokenPair } from './support/http';
 import { startServer, type TestServer } from './support/server';
 
-const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+const b64 = (value: unknown) =>
+  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
 describe('access tokens', () => {
   let db: TestDatabase;
@@ -50,21 +51,30 @@ describe('access tokens', () => {
 
   it('rejects alg none', async () => {
     await assertRejected(`${b64({ ...header, alg: 'none' })}.${b64(claims)}.`, 'alg none');
-    await assertRejected(`${b64({ alg: 'none', typ: 'at+jwt' })}.${b64(claims)}.`, 'alg none without kid');
+    await assertRejected(
+      `${b64({ alg: 'none', typ: 'at+jwt' })}.${b64(claims)}.`,
+      'alg none without kid',
+    );
   });
 
   it('rejects HMAC signed with the public key', async () => {
-    const { keys } = (await api.get<{ keys: Record<string, string>[] }>('/.well-known/jwks.json')).body;
+    const { keys } = (await api.get<{ keys: Record<string, string>[] }>('/.well-known/jwks.json'))
+      .body;
     const publicJwk = JSON.stringify(keys[0]);
     const forgedHeader = b64({ ...header, alg: 'HS256' });
     const body = b64({ ...claims, username: 'admin' });
-    const signature = createHmac('sha256', publicJwk).update(`${forgedHeader}.${body}`).digest('base64url');
+    const signature = createHmac('sha256', publicJwk)
+      .update(`${forgedHeader}.${body}`)
+      .digest('base64url');
     await assertRejected(`${forgedHeader}.${body}.${signature}`, 'HS256 with the public JWK');
   });
 
   it('rejects a tampered payload', async () => {
     const [h, , s] = pair.access_token.split('.');
-    await assertRejected(`${h}.${b64({ ...claims, userId: 2, sub: '2' })}.${s}`, 'tampered payload');
+    await assertRejected(
+      `${h}.${b64({ ...claims, userId: 2, sub: '2' })}.${s}`,
+      'tampered payload',
+    );
   });
 
   it('rejects a token signed by a foreign key, even under our kid', async () => {
@@ -76,17 +86,29 @@ describe('access tokens', () => {
   });
 
   it('rejects a token of our own key with the wrong typ, issuer or audience', async () => {
-    const keys = JSON.parse(readFileSync(server.keysFile, 'utf8')) as { signingKeys: Record<string, string>[] };
+    const keys = JSON.parse(readFileSync(server.keysFile, 'utf8')) as {
+      signingKeys: Record<string, string>[];
+    };
     const { createPrivateKey } = await import('node:crypto');
     const ours = createPrivateKey({ key: keys.signingKeys[0], format: 'jwk' });
     const sign = (h: Record<string, unknown>, c: Record<string, unknown>) =>
       new SignJWT(c).setProtectedHeader({ alg: 'ES256', kid: String(header.kid), ...h }).sign(ours);
-    assert.equal((await api.get('/bbb', await sign({ typ: 'at+jwt' }, claims))).status, 200, 'control');
+    assert.equal(
+      (await api.get('/bbb', await sign({ typ: 'at+jwt' }, claims))).status,
+      200,
+      'control',
+    );
     await assertRejected(await sign({ typ: 'JWT' }, claims), 'typ JWT');
     await assertRejected(await sign({ typ: 'at+jwt' }, { ...claims, aud: 'other' }), 'audience');
-    await assertRejected(await sign({ typ: 'at+jwt' }, { ...claims, iss: 'https://evil.example' }), 'issuer');
-    await assertRejected(await sign({ typ: 'at+jwt' }, { ...claims, exp: Math.floor(Date.now() / 1000) - 5 }), 'expired');
-    const { sid: _sid, ...withoutSid } = claims;
+    await assertRejected(
+      await sign({ typ: 'at+jwt' }, { ...claims, iss: 'https://evil.example' }),
+      'issuer',
+    );
+    await assertRejected(
+      await sign({ typ: 'at+jwt' }, { ...claims, exp: Math.floor(Date.now() / 1000) - 5 }),
+      'expired',
+    );
+    const withoutSid = { ...claims, sid: undefined };
     await assertRejected(await sign({ typ: 'at+jwt' }, withoutSid), 'no sid');
   });
 
@@ -98,7 +120,9 @@ describe('access tokens', () => {
     await assertRejected('garbage', 'garbage');
     await assertRejected('a.b.c', 'three parts');
     await assertRejected('x'.repeat(5000), 'oversized');
-    const basic = await api.request('GET', '/bbb', { headers: { authorization: `Basic ${b64('guang:123456')}` } });
+    const basic = await api.request('GET', '/bbb', {
+      headers: { authorization: `Basic ${b64('guang:123456')}` },
+    });
     assert.equal(basic.status, 401);
     assert.equal(basic.headers.get('www-authenticate'), 'Bearer error="invalid_token"');
   });

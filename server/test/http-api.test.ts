@@ -5,7 +5,14 @@ import { Api, decodeJwtPart, type TokenPair } from './support/http';
 import { startServer, type TestServer } from './support/server';
 
 type ErrorBody = { statusCode: number; message: string; error: string };
-type SessionBody = { id: string; createdAt: string; lastUsedAt: string; userAgent: string | null; ip: string | null; current: boolean };
+type SessionBody = {
+  id: string;
+  createdAt: string;
+  lastUsedAt: string;
+  userAgent: string | null;
+  ip: string | null;
+  current: boolean;
+};
 
 for (const kind of databaseKinds()) {
   describe(`HTTP API on ${kind}`, () => {
@@ -15,7 +22,11 @@ for (const kind of databaseKinds()) {
 
     before(async () => {
       db = await createTestDatabase(kind);
-      server = await startServer({ DATABASE_URL: db.url, LOGIN_MAX_ATTEMPTS: '3', LOGIN_WINDOW: '1m' });
+      server = await startServer({
+        DATABASE_URL: db.url,
+        LOGIN_MAX_ATTEMPTS: '3',
+        LOGIN_WINDOW: '1m',
+      });
       api = new Api(server.url);
     });
     after(async () => {
@@ -59,7 +70,9 @@ for (const kind of databaseKinds()) {
       });
 
       it('answers cross-origin requests (CORS is on outside production)', async () => {
-        const reply = await api.request('GET', '/aaa', { headers: { origin: 'http://localhost:5173' } });
+        const reply = await api.request('GET', '/aaa', {
+          headers: { origin: 'http://localhost:5173' },
+        });
         assert.equal(reply.headers.get('access-control-allow-origin'), 'http://localhost:5173');
         const preflight = await api.request('OPTIONS', '/bbb', {
           headers: {
@@ -88,7 +101,10 @@ for (const kind of databaseKinds()) {
       it('answers 409 for a taken username, whatever its case', async () => {
         await api.register('bob.smith');
         for (const username of ['bob.smith', 'Bob.Smith']) {
-          const reply = await api.post<ErrorBody>('/user/register', { username, password: 'another password' });
+          const reply = await api.post<ErrorBody>('/user/register', {
+            username,
+            password: 'another password',
+          });
           assert.equal(reply.status, 409);
           assert.equal(reply.body.message, 'Username is already taken');
         }
@@ -121,7 +137,10 @@ for (const kind of databaseKinds()) {
         assert.equal(unknown.status, 401);
         assert.equal(wrong.status, 401);
         assert.deepEqual(unknown.body, wrong.body);
-        assert.equal((unknown.body as unknown as ErrorBody).message, 'Invalid username or password');
+        assert.equal(
+          (unknown.body as unknown as ErrorBody).message,
+          'Invalid username or password',
+        );
       });
 
       it('answers 400 for a malformed body and 413 for an oversized one', async () => {
@@ -133,7 +152,10 @@ for (const kind of databaseKinds()) {
           headers: { 'content-type': 'application/json' },
         });
         assert.equal(broken.status, 400);
-        const huge = await api.post('/user/login', { username: 'guang', password: 'x'.repeat(100_000) });
+        const huge = await api.post('/user/login', {
+          username: 'guang',
+          password: 'x'.repeat(100_000),
+        });
         assert.equal(huge.status, 413);
       });
 
@@ -160,7 +182,11 @@ for (const kind of databaseKinds()) {
         assert.equal(current.length, 1);
         assert.equal(current[0].id, decodeJwtPart(pair.access_token, 1).sid);
         assert.ok(sessions.body.some((s) => s.userAgent === 'Phone/1.0'));
-        assert.ok(sessions.body.every((s) => s.ip === '127.0.0.1' && !Number.isNaN(Date.parse(s.createdAt))));
+        assert.ok(
+          sessions.body.every(
+            (s) => s.ip === '127.0.0.1' && !Number.isNaN(Date.parse(s.createdAt)),
+          ),
+        );
       });
     });
 
@@ -189,22 +215,46 @@ for (const kind of databaseKinds()) {
         const otherSid = String(decodeJwtPart(other.body.access_token, 1).sid);
         const strangerSid = String(decodeJwtPart(stranger.access_token, 1).sid);
 
-        assert.equal((await api.request('DELETE', `/user/sessions/${strangerSid}`, { token: mine.access_token })).status, 404);
-        assert.equal((await api.request('DELETE', '/user/sessions/no-such-session', { token: mine.access_token })).status, 404);
+        assert.equal(
+          (
+            await api.request('DELETE', `/user/sessions/${strangerSid}`, {
+              token: mine.access_token,
+            })
+          ).status,
+          404,
+        );
+        assert.equal(
+          (
+            await api.request('DELETE', '/user/sessions/no-such-session', {
+              token: mine.access_token,
+            })
+          ).status,
+          404,
+        );
         assert.equal((await api.refresh(stranger.refresh_token)).status, 200);
 
-        assert.equal((await api.request('DELETE', `/user/sessions/${otherSid}`, { token: mine.access_token })).status, 204);
+        assert.equal(
+          (await api.request('DELETE', `/user/sessions/${otherSid}`, { token: mine.access_token }))
+            .status,
+          204,
+        );
         assert.equal((await api.refresh(other.body.refresh_token)).status, 401);
         assert.equal((await api.refresh(mine.refresh_token)).status, 200);
         const left = await api.get<SessionBody[]>('/user/sessions', mine.access_token);
-        assert.deepEqual(left.body.map((s) => s.current), [true]);
+        assert.deepEqual(
+          left.body.map((s) => s.current),
+          [true],
+        );
       });
 
       it('DELETE /user/sessions revokes every session of the user and no one else’s', async () => {
         const a = await api.signedIn('mallory');
         const b = await api.login('mallory', 'correct horse battery');
         const someoneElse = await api.signedIn('niaj');
-        assert.equal((await api.request('DELETE', '/user/sessions', { token: a.access_token })).status, 204);
+        assert.equal(
+          (await api.request('DELETE', '/user/sessions', { token: a.access_token })).status,
+          204,
+        );
         assert.equal((await api.refresh(a.refresh_token)).status, 401);
         assert.equal((await api.refresh(b.body.refresh_token)).status, 401);
         assert.equal((await api.refresh(someoneElse.refresh_token)).status, 200);

@@ -51,15 +51,18 @@ for (const kind of databaseKinds()) {
       await sleep(GRACE_MS);
       assert.equal((await api.refresh(t0.refresh_token)).status, 401);
       assert.equal((await api.refresh(t1.refresh_token)).status, 401);
-      const [row] = await db.query<{ revoke_reason: string }>('SELECT revoke_reason FROM sessions WHERE id = ?', [
-        decodeJwtPart(t0.access_token, 1).sid,
-      ]);
+      const [row] = await db.query<{ revoke_reason: string }>(
+        'SELECT revoke_reason FROM sessions WHERE id = ?',
+        [decodeJwtPart(t0.access_token, 1).sid],
+      );
       assert.equal(row.revoke_reason, 'reuse');
     });
 
     it('rule 4: 25 concurrent refreshes of one token all succeed with the same new token; no fork', async () => {
       const t0 = await api.signedIn('rot4');
-      const replies = await Promise.all(Array.from({ length: 25 }, () => api.refresh(t0.refresh_token)));
+      const replies = await Promise.all(
+        Array.from({ length: 25 }, () => api.refresh(t0.refresh_token)),
+      );
       assert.deepEqual(
         replies.map((r) => r.status),
         replies.map(() => 200),
@@ -68,9 +71,10 @@ for (const kind of databaseKinds()) {
       assert.equal(tokens.size, 1);
       const [next] = tokens;
       assert.notEqual(next, t0.refresh_token);
-      const [row] = await db.query<{ counter: number }>('SELECT counter FROM sessions WHERE id = ?', [
-        decodeJwtPart(t0.access_token, 1).sid,
-      ]);
+      const [row] = await db.query<{ counter: number }>(
+        'SELECT counter FROM sessions WHERE id = ?',
+        [decodeJwtPart(t0.access_token, 1).sid],
+      );
       assert.equal(Number(row.counter), 1);
       assert.equal((await api.refresh(next)).status, 200);
     });
@@ -87,18 +91,28 @@ for (const kind of databaseKinds()) {
       const dump = JSON.stringify(sessions);
       assert.ok(!dump.includes(pair.refresh_token));
       assert.ok(!dump.includes(pair.refresh_token.slice(20, 60)));
-      const [user] = await db.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE username = ?', [
-        'rot6',
-      ]);
+      const [user] = await db.query<{ password_hash: string }>(
+        'SELECT password_hash FROM users WHERE username = ?',
+        ['rot6'],
+      );
       assert.match(user.password_hash, /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
-      assert.ok(!JSON.stringify(await db.query('SELECT * FROM users')).includes('my secret password'));
+      assert.ok(
+        !JSON.stringify(await db.query('SELECT * FROM users')).includes('my secret password'),
+      );
     });
 
     it('refuses forged, truncated and foreign refresh tokens with 401, malformed bodies with 400', async () => {
       const pair = await api.signedIn('rot7');
       const t = pair.refresh_token;
       const flipped = t.slice(0, -2) + (t.at(-2) === 'A' ? 'B' : 'A') + t.at(-1);
-      for (const token of [flipped, t.slice(0, -1), `${t}A`, 'x', 'not-a-token', pair.access_token]) {
+      for (const token of [
+        flipped,
+        t.slice(0, -1),
+        `${t}A`,
+        'x',
+        'not-a-token',
+        pair.access_token,
+      ]) {
         assert.equal((await api.refresh(token)).status, 401, token);
       }
       assert.equal((await api.post('/user/refresh', {})).status, 400);

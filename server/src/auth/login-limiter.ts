@@ -1,6 +1,10 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import Redis from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 
@@ -72,7 +76,9 @@ export class LoginLimiter implements OnModuleDestroy {
     if (up && this.redisDown) {
       this.logger.log('Redis is back: login rate limits are shared again');
     } else if (!up && !this.redisDown) {
-      this.logger.warn('Redis unreachable: login rate limits are counted per instance until it returns');
+      this.logger.warn(
+        'Redis unreachable: login rate limits are counted per instance until it returns',
+      );
     }
     this.redisDown = !up;
   }

@@ -1,4 +1,11 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { isDatabaseUnavailable } from './database-errors';
 import { DomainError, type DomainErrorCode } from './domain-error';
@@ -23,7 +30,11 @@ const DOMAIN_ERRORS: Record<DomainErrorCode, ErrorShape> = {
     message: 'Invalid or expired access token',
     wwwAuthenticate: 'Bearer error="invalid_token"',
   },
-  invalid_credentials: { status: 401, error: 'Unauthorized', message: 'Invalid username or password' },
+  invalid_credentials: {
+    status: 401,
+    error: 'Unauthorized',
+    message: 'Invalid username or password',
+  },
   invalid_refresh_token: {
     status: 401,
     error: 'Unauthorized',
@@ -67,14 +78,12 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      const body = exception.getResponse();
-      const message =
-        typeof body === 'string'
-          ? body
-          : Array.isArray((body as { message?: unknown }).message)
-            ? ((body as { message: string[] }).message.join('; '))
-            : String((body as { message?: unknown }).message ?? exception.message);
-      send(reply, status, HttpStatus[status] ? title(HttpStatus[status]) : 'Error', message);
+      send(
+        reply,
+        status,
+        HttpStatus[status] ? title(HttpStatus[status]) : 'Error',
+        messageOf(exception),
+      );
       return;
     }
     if (isDatabaseUnavailable(exception)) {
@@ -83,13 +92,31 @@ export class HttpErrorFilter implements ExceptionFilter {
       send(reply, shape.status, shape.error, shape.message);
       return;
     }
-    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : 'non-error thrown');
+    this.logger.error(
+      exception instanceof Error ? (exception.stack ?? exception.message) : 'non-error thrown',
+    );
     send(reply, 500, 'Internal Server Error', 'Internal server error');
   }
 }
 
 function send(reply: FastifyReply, statusCode: number, error: string, message: string): void {
-  void reply.status(statusCode).type('application/json; charset=utf-8').send({ statusCode, message, error });
+  void reply
+    .status(statusCode)
+    .type('application/json; charset=utf-8')
+    .send({ statusCode, message, error });
+}
+
+/** Nest's message, which validation makes a list: joined, so every error body has one string. */
+function messageOf(exception: HttpException): string {
+  const body = exception.getResponse();
+  if (typeof body === 'string') {
+    return body;
+  }
+  const message = (body as { message?: unknown }).message;
+  if (Array.isArray(message)) {
+    return message.map(String).join('; ');
+  }
+  return typeof message === 'string' ? message : exception.message;
 }
 
 function title(constant: string): string {

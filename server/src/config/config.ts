@@ -64,9 +64,15 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: z
     .string()
-    .regex(/^(sqlite:.+|mysql:\/\/.+)$/, 'expected sqlite:PATH, sqlite::memory: or mysql://user:pass@host:port/db')
+    .regex(
+      /^(sqlite:.+|mysql:\/\/.+)$/,
+      'expected sqlite:PATH, sqlite::memory: or mysql://user:pass@host:port/db',
+    )
     .optional(),
-  REDIS_URL: z.string().regex(/^rediss?:\/\/.+/, 'expected redis://host:port').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/.+/, 'expected redis://host:port')
+    .optional(),
   ACCESS_TOKEN_TTL: duration(1).default('30m'),
   REFRESH_TOKEN_TTL: duration(1).default('7d'),
   SESSION_MAX_AGE: duration(1).optional(),
@@ -97,7 +103,9 @@ const envSchema = z.object({
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.')}: ${issue.message}`,
+    );
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
   const e = parsed.data;
@@ -167,7 +175,9 @@ function parseCorsOrigins(raw: string | undefined, production: boolean): AppConf
     .filter(Boolean);
   for (const origin of origins) {
     if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
-      throw new ConfigError('Invalid configuration: CORS_ORIGINS: expected origins such as https://app.example.com');
+      throw new ConfigError(
+        'Invalid configuration: CORS_ORIGINS: expected origins such as https://app.example.com',
+      );
     }
   }
   return origins;

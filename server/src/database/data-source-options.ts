@@ -11,7 +11,13 @@ export const migrations = [CreateUsersAndSessions1732700000000];
 
 /** TypeORM options for either database; migrations, never `synchronize`, create the schema. */
 export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
-  const common = { entities, migrations, migrationsRun: true, synchronize: false, logging: false } as const;
+  const common = {
+    entities,
+    migrations,
+    migrationsRun: true,
+    synchronize: false,
+    logging: false,
+  } as const;
   if (database.type === 'mysql') {
     return {
       ...common,

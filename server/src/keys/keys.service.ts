@@ -65,11 +65,15 @@ function fromEnvironment(config: AppConfig): KeyMaterial {
   try {
     parsed = JSON.parse(config.signingKeys ?? '');
   } catch {
-    throw new ConfigError('Invalid configuration: JWT_SIGNING_KEYS: expected a JSON array of private JWKs');
+    throw new ConfigError(
+      'Invalid configuration: JWT_SIGNING_KEYS: expected a JSON array of private JWKs',
+    );
   }
   const list = Array.isArray(parsed) ? parsed : [parsed];
   if (!list.every((item) => typeof item === 'object' && item !== null)) {
-    throw new ConfigError('Invalid configuration: JWT_SIGNING_KEYS: expected a JSON array of private JWKs');
+    throw new ConfigError(
+      'Invalid configuration: JWT_SIGNING_KEYS: expected a JSON array of private JWKs',
+    );
   }
   return {
     signingKeys: list as KeyMaterial['signingKeys'],

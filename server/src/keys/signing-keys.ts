@@ -62,9 +62,13 @@ export async function importSigningKeys(jwks: JsonWebKey[]): Promise<SigningKey[
 /** A new private signing JWK with its thumbprint as `kid`. ES256 by default: see docs/KEYS.md. */
 export async function generateSigningJwk(alg: 'ES256' | 'EdDSA' = 'ES256'): Promise<JsonWebKey> {
   const { privateKey } =
-    alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519');
+    alg === 'ES256'
+      ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      : generateKeyPairSync('ed25519');
   const jwk = privateKey.export({ format: 'jwk' });
-  const kid = await calculateJwkThumbprint(createPublicKey(privateKey).export({ format: 'jwk' }) as JWK);
+  const kid = await calculateJwkThumbprint(
+    createPublicKey(privateKey).export({ format: 'jwk' }) as JWK,
+  );
   return { ...jwk, kid, alg };
 }
 

@@ -30,7 +30,12 @@ export function parseRotationLog(json: string): RotationLog {
 }
 
 /** The log after `counter` rotates at `now`, keeping only rotations still inside the grace. */
-export function recordRotation(log: RotationLog, counter: number, now: number, graceMs: number): string {
+export function recordRotation(
+  log: RotationLog,
+  counter: number,
+  now: number,
+  graceMs: number,
+): string {
   if (graceMs <= 0) {
     return '[]';
   }
@@ -59,6 +64,8 @@ export function decideRefresh(
   if (presentedCounter > session.counter) {
     return 'reject';
   }
-  const rotation = parseRotationLog(session.rotations).find(([counter]) => counter === presentedCounter);
+  const rotation = parseRotationLog(session.rotations).find(
+    ([counter]) => counter === presentedCounter,
+  );
   return rotation !== undefined && rotation[1] + policy.reuseGraceMs > now ? 'reissue' : 'reuse';
 }

@@ -50,13 +50,19 @@ export class SessionsRepository {
       .createQueryBuilder()
       .update(Session)
       .set({ counter: expectedCounter + 1, ...next })
-      .where('id = :id AND counter = :expectedCounter AND revoked_at IS NULL', { id, expectedCounter })
+      .where('id = :id AND counter = :expectedCounter AND revoked_at IS NULL', {
+        id,
+        expectedCounter,
+      })
       .execute();
     return result.affected === 1;
   }
 
   async revoke(id: string, reason: RevokeReason, now: number): Promise<void> {
-    await this.sessions.update({ id, revokedAt: IsNull() }, { revokedAt: now, revokeReason: reason });
+    await this.sessions.update(
+      { id, revokedAt: IsNull() },
+      { revokedAt: now, revokeReason: reason },
+    );
   }
 
   /** Revokes one session of this user; false when the user has no session with that id. */
@@ -69,7 +75,10 @@ export class SessionsRepository {
   }
 
   async revokeAllForUser(userId: number, now: number): Promise<void> {
-    await this.sessions.update({ userId, revokedAt: IsNull() }, { revokedAt: now, revokeReason: 'revoked' });
+    await this.sessions.update(
+      { userId, revokedAt: IsNull() },
+      { revokedAt: now, revokeReason: 'revoked' },
+    );
   }
 
   /** Sessions not revoked and inside their inactivity window, newest first. */
@@ -86,7 +95,9 @@ export class SessionsRepository {
       .createQueryBuilder()
       .delete()
       .from(Session)
-      .where('expires_at < :cutoff OR (revoked_at IS NOT NULL AND revoked_at < :cutoff)', { cutoff })
+      .where('expires_at < :cutoff OR (revoked_at IS NOT NULL AND revoked_at < :cutoff)', {
+        cutoff,
+      })
       .execute();
     return result.affected ?? 0;
   }

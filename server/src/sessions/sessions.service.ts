@@ -4,7 +4,12 @@ import { APP_CONFIG } from '../config/config.module';
 import { Errors } from '../common/domain-error';
 import { KeysService } from '../keys/keys.service';
 import { RefreshTokenCodec } from './refresh-token.codec';
-import { decideRefresh, recordRotation, parseRotationLog, type RotationPolicy } from './rotation-policy';
+import {
+  decideRefresh,
+  recordRotation,
+  parseRotationLog,
+  type RotationPolicy,
+} from './rotation-policy';
 import { Session } from './session.entity';
 import { SessionsRepository } from './sessions.repository';
 
@@ -53,7 +58,11 @@ export class SessionsService {
   }
 
   /** Starts a session for a user who just proved who they are. */
-  async start(user: { id: number; username: string }, client: ClientInfo, now = Date.now()): Promise<IssuedRefresh> {
+  async start(
+    user: { id: number; username: string },
+    client: ClientInfo,
+    now = Date.now(),
+  ): Promise<IssuedRefresh> {
     const session = Object.assign(new Session(), {
       id: RefreshTokenCodec.newSessionId(),
       userId: user.id,

@@ -3,7 +3,12 @@ import { Injectable } from '@nestjs/common';
 import * as argon2 from 'argon2';
 
 /** OWASP's argon2id minimum: 19 MiB of memory, 2 passes, 1 lane. */
-const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19 * 1024, timeCost: 2, parallelism: 1 } as const;
+const ARGON2_OPTIONS = {
+  type: argon2.argon2id,
+  memoryCost: 19 * 1024,
+  timeCost: 2,
+  parallelism: 1,
+} as const;
 
 /**
  * argon2id hashing on libuv's thread pool, never on the event loop. At most
@@ -16,7 +21,10 @@ export class PasswordHasher {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
   /** Compared against when the user does not exist, so that case costs what a wrong password costs. */
-  private readonly dummyHash: Promise<string> = argon2.hash('seamless-dummy-password', ARGON2_OPTIONS);
+  private readonly dummyHash: Promise<string> = argon2.hash(
+    'seamless-dummy-password',
+    ARGON2_OPTIONS,
+  );
 
   hash(password: string): Promise<string> {
     return this.limited(() => argon2.hash(password, ARGON2_OPTIONS));

@@ -42,7 +42,11 @@ export class UsersService {
       return false;
     }
     try {
-      await this.users.insert(DEMO_USER.username, await this.hasher.hash(DEMO_USER.password), Date.now());
+      await this.users.insert(
+        DEMO_USER.username,
+        await this.hasher.hash(DEMO_USER.password),
+        Date.now(),
+      );
       return true;
     } catch (error) {
       if (isUniqueViolation(error)) {

@@ -20,7 +20,12 @@ export class Api {
   async request<T = unknown>(
     method: string,
     path: string,
-    options: { token?: string; json?: unknown; headers?: Record<string, string>; rawBody?: string } = {},
+    options: {
+      token?: string;
+      json?: unknown;
+      headers?: Record<string, string>;
+      rawBody?: string;
+    } = {},
   ): Promise<Reply<T>> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token !== undefined) {
@@ -49,7 +54,10 @@ export class Api {
   }
 
   login(username: string, password: string, headers?: Record<string, string>) {
-    return this.request<TokenPair>('POST', '/user/login', { json: { username, password }, headers });
+    return this.request<TokenPair>('POST', '/user/login', {
+      json: { username, password },
+      headers,
+    });
   }
 
   refresh(refreshToken: string) {
@@ -75,7 +83,10 @@ export class Api {
 }
 
 export function decodeJwtPart(token: string, part: 0 | 1): Record<string, unknown> {
-  return JSON.parse(Buffer.from(token.split('.')[part], 'base64url').toString('utf8')) as Record<string, unknown>;
+  return JSON.parse(Buffer.from(token.split('.')[part], 'base64url').toString('utf8')) as Record<
+    string,
+    unknown
+  >;
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,4 +1,10 @@
-import { Table, TableForeignKey, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
+import {
+  Table,
+  TableForeignKey,
+  TableIndex,
+  type MigrationInterface,
+  type QueryRunner,
+} from 'typeorm';
 
 /** Written with TypeORM's schema builder so that one migration serves SQLite and MySQL. */
 export class CreateUsersAndSessions1732700000000 implements MigrationInterface {
@@ -9,7 +15,13 @@ export class CreateUsersAndSessions1732700000000 implements MigrationInterface {
       new Table({
         name: 'users',
         columns: [
-          { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+          {
+            name: 'id',
+            type: 'integer',
+            isPrimary: true,
+            isGenerated: true,
+            generationStrategy: 'increment',
+          },
           { name: 'username', type: 'varchar', length: '50' },
           { name: 'username_key', type: 'varchar', length: '50', isUnique: true },
           { name: 'password_hash', type: 'varchar', length: '255' },
@@ -35,7 +47,10 @@ export class CreateUsersAndSessions1732700000000 implements MigrationInterface {
         ],
       }),
     );
-    await queryRunner.createIndex('sessions', new TableIndex({ name: 'idx_sessions_user', columnNames: ['user_id'] }));
+    await queryRunner.createIndex(
+      'sessions',
+      new TableIndex({ name: 'idx_sessions_user', columnNames: ['user_id'] }),
+    );
     await queryRunner.createForeignKey(
       'sessions',
       new TableForeignKey({
