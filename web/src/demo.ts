@@ -20,10 +20,20 @@ export function summarize(body: unknown): string {
     return '';
   }
   if (typeof body === 'string') {
+    if (body.startsWith('{') || body.startsWith('[')) {
+      try {
+        return summarize(JSON.parse(body));
+      } catch {
+        // Not JSON after all: show the text.
+      }
+    }
     return body.length > 80 ? `${body.slice(0, 77)}…` : body;
   }
   if (Array.isArray(body)) {
     return `[${body.length} item${body.length === 1 ? '' : 's'}]`;
+  }
+  if (typeof body === 'object' && 'username' in body && 'id' in body) {
+    return `${String(body.username)} (user #${String(body.id)})`;
   }
   if (typeof body === 'object' && 'message' in body) {
     const { message } = body;

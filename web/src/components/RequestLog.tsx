@@ -72,31 +72,33 @@ export function RequestLog() {
   return (
     <>
       <section className="stats" aria-label="Counters">
-        <div className="stat">
+        <div className="stat" role="group" aria-labelledby="stat-requests">
           <span className="stat-value">{counters.requests}</span>
-          <span className="stat-label">Requests sent</span>
+          <span className="stat-label" id="stat-requests">
+            Requests sent
+          </span>
         </div>
-        <div className="stat">
+        <div className="stat" role="group" aria-labelledby="stat-refreshes">
           <span className="stat-value">{counters.refreshes}</span>
-          <span className="stat-label">Refreshes done</span>
+          <span className="stat-label" id="stat-refreshes">
+            Refreshes done
+          </span>
           {counters.otherTabRefreshes > 0 && (
             <span className="stat-extra">+{counters.otherTabRefreshes} by other tabs</span>
           )}
         </div>
-        <div className="stat">
+        <div className="stat" role="group" aria-labelledby="stat-unauthorized">
           <span className={counters.unauthorized > 0 ? 'stat-value warn' : 'stat-value'}>
             {counters.unauthorized}
           </span>
-          <span className="stat-label">401s seen</span>
+          <span className="stat-label" id="stat-unauthorized">
+            401s seen
+          </span>
         </div>
       </section>
       <section className="card log-card" aria-labelledby="log-title">
         <div className="card-head">
           <h2 id="log-title">Request log</h2>
-          <div className="legend" aria-hidden="true">
-            <span className="log-tag log-tag-replay">replay</span> sent again after the refresh
-            <span className="log-tag log-tag-auth">client</span> made by the client library
-          </div>
           <button type="button" className="ghost small" onClick={clearLog}>
             Clear
           </button>
@@ -108,6 +110,11 @@ export function RequestLog() {
             entries.map((entry) => <LogLine key={entry.id} entry={entry} />)
           )}
         </ol>
+        <p className="legend">
+          <span className="log-tag log-tag-replay">replay</span> sent again after the refresh
+          <span className="log-tag log-tag-auth">client</span> call of the client library
+          <span className="status-sample status-401">401</span> token rejected
+        </p>
       </section>
     </>
   );

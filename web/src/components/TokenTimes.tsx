@@ -28,7 +28,7 @@ function Countdown({ label, remainingMs, totalMs, note }: CountdownProps) {
     <div className="countdown">
       <div className="countdown-head">
         <span className="countdown-label">{label}</span>
-        <span className={`countdown-value level-${level}`} aria-label={`${label} expires in`}>
+        <span className={`countdown-value level-${level}`} role="timer" aria-label={label}>
           {remainingMs === null ? 'unknown' : formatDuration(remainingMs)}
         </span>
       </div>

@@ -1,0 +1,107 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createAccount, type Account } from './api.js';
+import { launchChromium } from './browser.js';
+import { ARTIFACTS_DIR } from './paths.js';
+import { startServer, type RunningServer } from './server.js';
+
+/** Everything one browser test works with: its own server, browser, context and account. */
+export interface Harness {
+  readonly server: RunningServer;
+  readonly browser: Browser;
+  /** One browser profile: its pages are tabs sharing localStorage. */
+  readonly context: BrowserContext;
+  /** A user created over HTTP for this test alone. */
+  readonly account: Account;
+  /** Opens a tab on the demo app and waits until it has read its tokens. */
+  readonly openTab: () => Promise<Page>;
+  /** Saves a screenshot of the page to e2e/artifacts/<name>.png and returns its path. */
+  readonly screenshot: (page: Page, name: string) => Promise<string>;
+}
+
+export interface HarnessOptions {
+  /** Prefix of the screenshot names and of the account's username. */
+  readonly name: string;
+  /** Extra server environment, e.g. `{ ACCESS_TOKEN_TTL: '4s' }`. */
+  readonly env?: Record<string, string>;
+}
+
+/** A viewport that fits the two columns of the dashboard. */
+const VIEWPORT = { width: 1280, height: 860 };
+
+async function launchOrSkip(t: TestContext): Promise<Browser | null> {
+  try {
+    return await launchChromium();
+  } catch (error) {
+    // On CI a missing browser is a failure; on a workstation, say why and move on.
+    if (process.env.CI === 'true') {
+      throw error;
+    }
+    t.skip(`Chromium cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  }
+}
+
+/**
+ * Runs `body` with a fresh server, Chromium and account, and closes them afterwards.
+ * When the body fails, every open tab is saved to e2e/artifacts/<name>-failure-<n>.png.
+ * Skips (outside CI) when Chromium cannot start.
+ */
+export async function withHarness(
+  t: TestContext,
+  options: HarnessOptions,
+  body: (harness: Harness) => Promise<void>,
+): Promise<void> {
+  const browser = await launchOrSkip(t);
+  if (!browser) {
+    return;
+  }
+  let server: RunningServer | undefined;
+  try {
+    server = await startServer(options.env);
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    context.setDefaultTimeout(15_000);
+    const account = await createAccount(server.url, options.name.replace(/[^a-z0-9]/gi, ''));
+    const url = server.url;
+    const harness: Harness = {
+      server,
+      browser,
+      context,
+      account,
+      openTab: async () => {
+        const page = await context.newPage();
+        await page.goto(url);
+        // The app shows the form or the dashboard once it has read the stored tokens.
+        await page
+          .getByRole('button', { name: 'Log in' })
+          .or(page.getByRole('button', { name: 'Log out' }))
+          .waitFor();
+        return page;
+      },
+      screenshot: async (page, name) => {
+        await mkdir(ARTIFACTS_DIR, { recursive: true });
+        const path = join(ARTIFACTS_DIR, `${name}.png`);
+        // No hover highlight in the picture.
+        await page.mouse.move(0, 0);
+        await page.screenshot({ path });
+        return path;
+      },
+    };
+    try {
+      await body(harness);
+    } catch (error) {
+      await mkdir(ARTIFACTS_DIR, { recursive: true });
+      for (const [index, page] of context.pages().entries()) {
+        await page
+          .screenshot({ path: join(ARTIFACTS_DIR, `${options.name}-failure-${index + 1}.png`) })
+          .catch(() => undefined);
+      }
+      throw error;
+    }
+  } finally {
+    await browser.close();
+    await server?.stop();
+  }
+}
