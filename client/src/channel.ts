@@ -1,9 +1,13 @@
 /** Why another tab's tokens changed. */
 export type TokensReason = 'login' | 'refresh' | 'set' | 'logout' | 'expired';
 
-/** What tabs tell each other. Tokens themselves never travel: receivers re-read the store. */
+/**
+ * What tabs tell each other. A tokens message carries the stored record (`record`, null
+ * when cleared) written at `at`: storage such as Chromium's localStorage reaches other
+ * tabs later than messages and lock hand-overs do, so the message is the fast path.
+ */
 export type TabMessage =
-  | { type: 'tokens'; reason: TokensReason; from: string }
+  | { type: 'tokens'; reason: TokensReason; from: string; record: string | null; at: number }
   | { type: 'lock' | 'unlock'; from: string };
 
 /** A message bus between the tabs of one origin. */

@@ -31,6 +31,11 @@ interface Stored {
   savedAt: number;
 }
 
+/** How long a record heard from another tab may override what storage says. */
+const HEARD_TTL_MS = 5000;
+/** How long a tab that waited for the lock waits for the previous holder's news. */
+const HANDOFF_MS = 1000;
+
 function parseStored(raw: string | null): Stored | null {
   if (raw === null) {
     return null;
@@ -78,18 +83,47 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
   let lastExpired: SessionExpiredError | null = null;
   let lastAnnouncedRefresh: string | null = null;
 
-  const read = async (): Promise<Stored | null> => parseStored(await store.get(key));
+  // The newest record another tab announced: storage may not show it yet.
+  let heard: { record: string | null; at: number; receivedAt: number } | null = null;
+  const newsWaiters = new Set<() => void>();
+
+  const read = async (): Promise<Stored | null> => {
+    const stored = parseStored(await store.get(key));
+    if (
+      heard !== null &&
+      now() - heard.receivedAt < HEARD_TTL_MS &&
+      heard.at > (stored?.savedAt ?? Number.NEGATIVE_INFINITY)
+    ) {
+      return parseStored(heard.record);
+    }
+    return stored;
+  };
+
+  /** Resolves at the next tokens message from another tab, or after `ms`. */
+  const nextNews = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        newsWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      newsWaiters.add(done);
+    });
 
   const write = async (pair: TokenPair | null, reason: TokensReason): Promise<void> => {
-    if (pair) {
-      await store.set(key, JSON.stringify({ pair, savedAt: now() } satisfies Stored));
+    const at = now();
+    const record = pair ? JSON.stringify({ pair, savedAt: at } satisfies Stored) : null;
+    heard = null;
+    if (record !== null) {
+      await store.set(key, record);
       endNotified = false;
       lastExpired = null;
     } else {
       await store.remove(key);
     }
     events.emit('tokens', pair, 'self');
-    channel?.post({ type: 'tokens', reason, from: id });
+    channel?.post({ type: 'tokens', reason, from: id, record, at });
   };
 
   const announceRefresh = (pair: TokenPair, source: 'self' | 'other-tab'): void => {
@@ -134,10 +168,20 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
     if (!before) {
       throw noSession();
     }
-    return lock.run(async () => {
+    return lock.run(async (contended) => {
       // Re-read inside the lock: another tab may have refreshed while we waited, and
       // presenting its rotated token again would look like theft to the server.
-      const current = await read();
+      let current = await read();
+      const deadline = now() + HANDOFF_MS;
+      while (
+        contended &&
+        current?.pair.refresh_token === before.pair.refresh_token &&
+        now() < deadline
+      ) {
+        // We waited for a holder whose news has not reached this tab yet.
+        await nextNews(deadline - now());
+        current = await read();
+      }
       if (!current) {
         throw noSession();
       }
@@ -182,6 +226,12 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
   const onMessage = async (message: TabMessage): Promise<void> => {
     if (message.type !== 'tokens') {
       return;
+    }
+    if (heard === null || message.at > heard.at) {
+      heard = { record: message.record, at: message.at, receivedAt: now() };
+    }
+    for (const wake of newsWaiters) {
+      wake();
     }
     const pair = (await read())?.pair ?? null;
     if (pair) {

@@ -1,21 +1,27 @@
 import type { TabChannel } from './channel.js';
 import { TimeoutError } from './errors/timeout-error.js';
 
-/** Mutual exclusion for the refresh: at most one `run` body at a time (per tab or per origin). */
+/**
+ * Mutual exclusion for the refresh: at most one `run` body at a time (per tab or per
+ * origin). The body learns whether it had to wait for another holder (`contended`),
+ * which tells it that another tab has probably just refreshed.
+ */
 export interface TabLock {
-  run<T>(body: () => Promise<T>): Promise<T>;
+  run<T>(body: (contended: boolean) => Promise<T>): Promise<T>;
 }
 
 /** No cross-tab exclusion: the in-tab single flight is all there is (memory storage, Node). */
-export const tabLocalLock: TabLock = { run: (body) => body() };
+export const tabLocalLock: TabLock = { run: (body) => body(false) };
 
 interface LockManagerLike {
   request<T>(
     name: string,
-    options: { mode: 'exclusive'; signal: AbortSignal },
-    callback: () => Promise<T>,
+    options: { mode: 'exclusive'; signal?: AbortSignal; ifAvailable?: boolean },
+    callback: (lock: unknown) => Promise<T>,
   ): Promise<T>;
 }
+
+const BUSY = Symbol('busy');
 
 /**
  * A lock shared by every tab of the origin through the Web Locks API, or null where the
@@ -35,7 +41,16 @@ export function webLocksLock(name: string, timeout: number): TabLock | null {
     return null;
   }
   return {
-    async run<T>(body: () => Promise<T>): Promise<T> {
+    async run<T>(body: (contended: boolean) => Promise<T>): Promise<T> {
+      // First without waiting, to learn whether someone else holds the lock.
+      const free = await locks.request<T | typeof BUSY>(
+        name,
+        { mode: 'exclusive', ifAvailable: true },
+        (lock) => (lock === null ? Promise.resolve(BUSY) : body(false)),
+      );
+      if (free !== BUSY) {
+        return free;
+      }
       const controller = new AbortController();
       let acquired = false;
       const timer = setTimeout(() => controller.abort(), timeout);
@@ -43,7 +58,7 @@ export function webLocksLock(name: string, timeout: number): TabLock | null {
         return await locks.request(name, { mode: 'exclusive', signal: controller.signal }, () => {
           acquired = true;
           clearTimeout(timer);
-          return body();
+          return body(true);
         });
       } catch (error) {
         if (!acquired && controller.signal.aborted) {
@@ -103,10 +118,12 @@ export function messageLock(
       wakers.add(wake);
     });
 
-  const acquire = async (): Promise<void> => {
+  const acquire = async (): Promise<boolean> => {
     const deadline = now() + timeout;
+    let contended = false;
     for (;;) {
       while (liveHolders().length > 0) {
+        contended = true;
         if (now() >= deadline) {
           throw new TimeoutError(`Waited ${timeout} ms for another tab's refresh`, timeout);
         }
@@ -118,19 +135,20 @@ export function messageLock(
         await pause(settleUntil - now());
       }
       if (!liveHolders().some((holder) => holder < id)) {
-        return;
+        return contended;
       }
+      contended = true;
       channel.post({ type: 'unlock', from: id });
     }
   };
 
   let queue: Promise<unknown> = Promise.resolve();
   return {
-    run<T>(body: () => Promise<T>): Promise<T> {
+    run<T>(body: (contended: boolean) => Promise<T>): Promise<T> {
       const result = queue.then(async () => {
-        await acquire();
+        const contended = await acquire();
         try {
-          return await body();
+          return await body(contended);
         } finally {
           channel.post({ type: 'unlock', from: id });
         }

@@ -1,0 +1,243 @@
+// Several tabs of one origin in real Chromium, against the real server: one refresh
+// for all of them, and one sign-out for all of them.
+import { build } from 'esbuild';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Harness } from './browser/page.js';
+import { CountingProxy } from './helpers/proxy.js';
+import { repoRoot, startServer, type RunningServer } from './helpers/server.js';
+import { PASSWORD, sleep, USERNAME, within } from './helpers/util.js';
+
+declare const harness: Harness;
+
+const TTL_SECONDS = 3;
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let server: RunningServer;
+let proxy: CountingProxy;
+let browser: Browser | null = null;
+let profile = '';
+let launchError: unknown = null;
+
+before(async () => {
+  server = await startServer({ ACCESS_TOKEN_TTL: `${TTL_SECONDS}s` });
+  proxy = await new CountingProxy(server.url).start();
+  const bundle = await build({
+    entryPoints: [join(repoRoot(), 'client', 'test', 'browser', 'page.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+  });
+  proxy.statics.set('/harness.js', {
+    type: 'text/javascript',
+    body: bundle.outputFiles[0]?.contents ?? '',
+  });
+  proxy.statics.set('/', {
+    type: 'text/html',
+    body: '<!doctype html><meta charset="utf-8"><title>Seamless client</title><script type="module" src="/harness.js"></script>',
+  });
+  profile = mkdtempSync(join(tmpdir(), 'seamless-chromium-'));
+  try {
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_FLAGS,
+      timeout: 30_000,
+    });
+  } catch (error) {
+    launchError = error;
+  }
+});
+
+after(async () => {
+  await browser?.close();
+  await proxy?.close();
+  await server?.stop();
+  rmSync(profile, { recursive: true, force: true });
+});
+
+/** Skips the test when Chromium cannot start, except on CI where that is a failure. */
+function requireBrowser(t: { skip: (message: string) => void }): Browser | null {
+  if (browser) {
+    return browser;
+  }
+  if (process.env.CI === 'true') {
+    throw new Error(`Chromium did not start: ${String(launchError)}`);
+  }
+  t.skip(`Chromium did not start: ${String(launchError)}`);
+  return null;
+}
+
+async function openTabs(context: BrowserContext, count: number): Promise<Page[]> {
+  const pages: Page[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const page = await context.newPage();
+    await page.goto(`${proxy.url}/`);
+    await page.waitForFunction(() => 'harness' in globalThis, undefined, { timeout: 10_000 });
+    pages.push(page);
+  }
+  return pages;
+}
+
+/** Every tab fires `perTab` requests at the same wall-clock moment. */
+async function fireEverywhere(pages: Page[], perTab: number): Promise<string[][]> {
+  const at = Date.now() + 300;
+  return within(
+    20_000,
+    'requests from every tab',
+    Promise.all(
+      pages.map((page) =>
+        page.evaluate(([when, n]) => harness.fireAt(when, n), [at, perTab] as const),
+      ),
+    ),
+  );
+}
+
+const refreshes = (): number => proxy.count('POST', '/user/refresh');
+
+async function assertNobodySignedOut(pages: Page[]): Promise<void> {
+  for (const page of pages) {
+    assert.equal(await page.evaluate(() => harness.signedIn()), true);
+    assert.equal((await page.evaluate(() => harness.seen())).sessionExpired, 0);
+  }
+}
+
+void describe('tabs of one origin in Chromium', () => {
+  for (const tabs of [2, 5]) {
+    void test(`${tabs} tabs on a spoiled access token make exactly one refresh and all succeed`, async (t) => {
+      const running = requireBrowser(t);
+      if (!running) {
+        return;
+      }
+      const context = await running.newContext();
+      try {
+        const pages = await openTabs(context, tabs);
+        assert.equal(await pages[0].evaluate(() => harness.hasWebLocks()), true);
+        await pages[0].evaluate(([u, p]) => harness.login(u, p), [USERNAME, PASSWORD] as const);
+        await pages[0].evaluate(() => harness.spoil());
+        proxy.reset();
+
+        const results = await fireEverywhere(pages, 4);
+
+        assert.deepEqual(
+          results.flat(),
+          Array.from({ length: tabs * 4 }, () => '200 bbb'),
+        );
+        assert.equal(refreshes(), 1, 'one refresh reached the server');
+        await assertNobodySignedOut(pages);
+        const seen = await Promise.all(pages.map((page) => page.evaluate(() => harness.seen())));
+        assert.equal(
+          seen.reduce((sum, tab) => sum + tab.refreshesHere, 0),
+          1,
+          'one tab refreshed, the others adopted its tokens',
+        );
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  void test('5 tabs across a natural expiry refresh once, before any request is rejected', async (t) => {
+    const running = requireBrowser(t);
+    if (!running) {
+      return;
+    }
+    const context = await running.newContext();
+    try {
+      const pages = await openTabs(context, 5);
+      await pages[0].evaluate(([u, p]) => harness.login(u, p), [USERNAME, PASSWORD] as const);
+      await sleep((TTL_SECONDS + 0.2) * 1000);
+      proxy.reset();
+
+      const results = await fireEverywhere(pages, 4);
+
+      assert.deepEqual(
+        results.flat(),
+        Array.from({ length: 20 }, () => '200 bbb'),
+      );
+      assert.equal(refreshes(), 1);
+      assert.equal(proxy.count('GET', '/bbb', 401), 0, 'no request was rejected');
+      await assertNobodySignedOut(pages);
+    } finally {
+      await context.close();
+    }
+  });
+
+  void test('without Web Locks, the message fallback still shares the refresh', async (t) => {
+    const running = requireBrowser(t);
+    if (!running) {
+      return;
+    }
+    const context = await running.newContext();
+    try {
+      await context.addInitScript(() => {
+        Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined });
+      });
+      const pages = await openTabs(context, 5);
+      assert.equal(await pages[0].evaluate(() => harness.hasWebLocks()), false);
+      await pages[0].evaluate(([u, p]) => harness.login(u, p), [USERNAME, PASSWORD] as const);
+      await pages[0].evaluate(() => harness.spoil());
+      proxy.reset();
+
+      const results = await fireEverywhere(pages, 4);
+
+      assert.deepEqual(
+        results.flat(),
+        Array.from({ length: 20 }, () => '200 bbb'),
+      );
+      assert.equal(refreshes(), 1);
+      await assertNobodySignedOut(pages);
+    } finally {
+      await context.close();
+    }
+  });
+
+  void test('logging out in one tab signs every tab out', async (t) => {
+    const running = requireBrowser(t);
+    if (!running) {
+      return;
+    }
+    const context = await running.newContext();
+    try {
+      const pages = await openTabs(context, 3);
+      await pages[0].evaluate(([u, p]) => harness.login(u, p), [USERNAME, PASSWORD] as const);
+      for (const page of pages) {
+        assert.equal(await page.evaluate(() => harness.signedIn()), true);
+      }
+      proxy.reset();
+
+      await pages[1].evaluate(() => harness.logout());
+
+      for (const page of [pages[0], pages[2]]) {
+        await page.waitForFunction(
+          () => harness.seen().lastTokensFromOtherTab === 'null',
+          undefined,
+          {
+            timeout: 5000,
+          },
+        );
+        assert.equal(await page.evaluate(() => harness.signedIn()), false);
+        assert.deepEqual(await page.evaluate(() => harness.fireAt(0, 2)), ['401', '401']);
+      }
+      assert.equal(proxy.count('POST', '/user/logout', 204), 1, 'the session was revoked');
+      assert.equal(refreshes(), 0);
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -1,0 +1,76 @@
+// The test page's script, bundled with axios by esbuild and loaded by every tab.
+import axios from 'axios';
+import { attachAxios, createAuthClient, createFetch } from '../../src/index.js';
+
+const auth = createAuthClient();
+const api = axios.create();
+attachAxios(auth, api);
+const authFetch = createFetch(auth);
+
+const seen = {
+  sessionExpired: 0,
+  refreshesHere: 0,
+  refreshesAdopted: 0,
+  lastTokensFromOtherTab: 'none' as 'none' | 'pair' | 'null',
+};
+auth.on('sessionExpired', () => {
+  seen.sessionExpired += 1;
+});
+auth.on('refresh', (_tokens, source) => {
+  if (source === 'self') {
+    seen.refreshesHere += 1;
+  } else {
+    seen.refreshesAdopted += 1;
+  }
+});
+auth.on('tokens', (tokens, source) => {
+  if (source === 'other-tab') {
+    seen.lastTokensFromOtherTab = tokens ? 'pair' : 'null';
+  }
+});
+
+/** One request through axios or fetch; answers `200 bbb`, `401`, or the error's name. */
+async function call(via: 'axios' | 'fetch'): Promise<string> {
+  try {
+    if (via === 'fetch') {
+      const response = await authFetch('/bbb');
+      const body = await response.text();
+      return response.ok ? `${response.status} ${body}` : String(response.status);
+    }
+    const response = await api.get<string>('/bbb', { responseType: 'text' });
+    return `${response.status} ${response.data}`;
+  } catch (error) {
+    if (axios.isAxiosError(error) && error.response) {
+      return String(error.response.status);
+    }
+    return error instanceof Error ? error.name : String(error);
+  }
+}
+
+const harness = {
+  login: async (username: string, password: string): Promise<void> => {
+    await auth.login(username, password);
+  },
+  /** Replaces the stored access token's signature, as a person editing storage would. */
+  spoil: async (): Promise<void> => {
+    const pair = await auth.getTokens();
+    if (pair) {
+      const [header, payload] = pair.access_token.split('.');
+      await auth.setTokens({ ...pair, access_token: `${header}.${payload}.spoiled` });
+    }
+  },
+  /** At wall-clock time `at`, fires `count` requests (alternating axios and fetch). */
+  fireAt: async (at: number, count: number): Promise<string[]> => {
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
+    return Promise.all(
+      Array.from({ length: count }, (_, i) => call(i % 2 === 0 ? 'axios' : 'fetch')),
+    );
+  },
+  signedIn: async (): Promise<boolean> => (await auth.getTokens()) !== null,
+  logout: (): Promise<void> => auth.logout(),
+  seen: (): typeof seen => ({ ...seen }),
+  hasWebLocks: (): boolean => 'locks' in navigator && navigator.locks !== undefined,
+};
+
+export type Harness = typeof harness;
+(globalThis as unknown as { harness: Harness }).harness = harness;
