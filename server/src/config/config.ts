@@ -103,9 +103,16 @@ const envSchema = z.object({
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) => `${issue.path.join('.')}: ${issue.message}`,
-    );
+    // Zod's own messages may quote the received value, which can be a secret: say what was expected instead.
+    const problems = parsed.error.issues.map((issue) => {
+      const expected =
+        issue.code === z.ZodIssueCode.invalid_enum_value
+          ? `expected one of ${issue.options.join(', ')}`
+          : issue.code === z.ZodIssueCode.invalid_type
+            ? `expected ${issue.expected}`
+            : issue.message;
+      return `${issue.path.join('.')}: ${expected}`;
+    });
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
   const e = parsed.data;
