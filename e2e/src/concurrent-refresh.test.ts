@@ -6,7 +6,7 @@ import { withHarness } from './support/harness.js';
 import { DOCS_IMAGES_DIR } from './support/paths.js';
 import { counter, settledAnswers, signIn, watchNetwork } from './support/ui.js';
 
-void test('three requests on a spoiled token share one refresh and are all replayed', async (t) => {
+test('three requests on a spoiled token share one refresh and are all replayed', async (t) => {
   await withHarness(t, { name: 'concurrent-refresh' }, async ({ account, openTab, screenshot }) => {
     const page = await openTab();
     const network = watchNetwork(page);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import { withHarness } from './support/harness.js';
 import { signIn } from './support/ui.js';
 
-void test('logging out in one tab shows the sign-in form in the other', async (t) => {
+test('logging out in one tab shows the sign-in form in the other', async (t) => {
   await withHarness(t, { name: 'logout' }, async ({ account, openTab, screenshot }) => {
     const first = await openTab();
     await signIn(first, account);

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { withHarness } from './support/harness.js';
 import { counter, settledAnswers, signIn, watchNetwork } from './support/ui.js';
 
-void test('an access token that runs out is refreshed before use: no 401 across two expiries', async (t) => {
+test('an access token that runs out is refreshed before use: no 401 across two expiries', async (t) => {
   await withHarness(
     t,
     { name: 'natural-expiry', env: { ACCESS_TOKEN_TTL: '4s' } },

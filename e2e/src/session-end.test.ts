@@ -5,7 +5,7 @@ import { listSessions, login, revokeSession } from './support/api.js';
 import { withHarness } from './support/harness.js';
 import { signIn, waitUntil, watchNetwork } from './support/ui.js';
 
-void test('a session revoked from another session ends with "Session expired" and the sign-in form', async (t) => {
+test('a session revoked from another session ends with "Session expired" and the sign-in form', async (t) => {
   await withHarness(
     t,
     { name: 'session-end' },
@@ -39,7 +39,7 @@ void test('a session revoked from another session ends with "Session expired" an
   );
 });
 
-void test('an expired refresh token ends the session the same way', async (t) => {
+test('an expired refresh token ends the session the same way', async (t) => {
   await withHarness(
     t,
     { name: 'refresh-expiry', env: { ACCESS_TOKEN_TTL: '2s', REFRESH_TOKEN_TTL: '3s' } },

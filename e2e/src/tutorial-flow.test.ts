@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { withHarness } from './support/harness.js';
 import { settledAnswers, signIn } from './support/ui.js';
 
-void test('signing in through the form lets Call /bbb answer bbb', async (t) => {
+test('signing in through the form lets Call /bbb answer bbb', async (t) => {
   await withHarness(t, { name: 'tutorial-flow' }, async ({ account, openTab, screenshot }) => {
     const page = await openTab();
 

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { withHarness } from './support/harness.js';
 import { countdown, settledAnswers, signIn, waitUntil, watchNetwork } from './support/ui.js';
 
-void test('two tabs at an expired token share one refresh and both keep working', async (t) => {
+test('two tabs at an expired token share one refresh and both keep working', async (t) => {
   await withHarness(
     t,
     { name: 'two-tabs', env: { ACCESS_TOKEN_TTL: '3s' } },

@@ -126,7 +126,7 @@ logTraffic(publicApi);
 auth.on('refresh', (_tokens, source) => {
   countRefresh(source);
   if (source === 'other-tab') {
-    logNote('another tab refreshed the tokens; this tab uses the new pair (source: other-tab)');
+    logNote('another tab refreshed the tokens; this tab uses them (source: other-tab)');
   }
 });
 auth.on('refreshError', (error, fatal) => {

@@ -91,8 +91,7 @@ auth.on('sessionExpired', () => {
   commit({
     tokens: null,
     refreshExpiresAt: null,
-    ended:
-      'The server refused the refresh token (expired, revoked or reused), so the waiting requests were rejected. Sign in again.',
+    ended: 'The server refused the refresh token (expired, revoked or reused). Sign in again.',
   });
 });
 
