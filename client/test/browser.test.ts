@@ -207,6 +207,40 @@ void describe('tabs of one origin in Chromium', () => {
     }
   });
 
+  void test('a session revoked elsewhere ends in every tab with one refresh attempt', async (t) => {
+    const running = requireBrowser(t);
+    if (!running) {
+      return;
+    }
+    const context = await running.newContext();
+    try {
+      const pages = await openTabs(context, 5);
+      await pages[0].evaluate(([u, p]) => harness.login(u, p), [USERNAME, PASSWORD] as const);
+      const token = await pages[0].evaluate(() => harness.accessToken());
+      const revoke = await fetch(`${server.url}/user/sessions`, {
+        method: 'DELETE',
+        headers: { Authorization: `Bearer ${token ?? ''}` },
+      });
+      assert.equal(revoke.status, 204);
+      await pages[0].evaluate(() => harness.spoil());
+      proxy.reset();
+
+      const results = await fireEverywhere(pages, 2);
+
+      assert.deepEqual(
+        results.flat(),
+        Array.from({ length: 10 }, () => 'SessionExpiredError'),
+      );
+      assert.equal(refreshes(), 1);
+      for (const page of pages) {
+        assert.equal(await page.evaluate(() => harness.signedIn()), false);
+        assert.equal((await page.evaluate(() => harness.seen())).sessionExpired, 1);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
   void test('logging out in one tab signs every tab out', async (t) => {
     const running = requireBrowser(t);
     if (!running) {

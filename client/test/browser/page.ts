@@ -66,6 +66,7 @@ const harness = {
       Array.from({ length: count }, (_, i) => call(i % 2 === 0 ? 'axios' : 'fetch')),
     );
   },
+  accessToken: async (): Promise<string | null> => (await auth.getTokens())?.access_token ?? null,
   signedIn: async (): Promise<boolean> => (await auth.getTokens()) !== null,
   logout: (): Promise<void> => auth.logout(),
   seen: (): typeof seen => ({ ...seen }),
