@@ -74,12 +74,20 @@ function logTraffic(instance: AxiosInstance): void {
     (error: unknown) => {
       if (axios.isAxiosError(error) && error.config?.demoLogId !== undefined) {
         const status = error.response?.status ?? 'failed';
-        const detail = error.response ? summarize(error.response.data) : error.message;
+        const detail = error.response
+          ? describeRejection(error.response.headers['www-authenticate'], error.response.data)
+          : error.message;
         logOutcome(error.config.demoLogId, status, detail);
       }
       throw error;
     },
   );
+}
+
+/** `invalid_token` for a 401 whose WWW-Authenticate names the error, else the body's message. */
+function describeRejection(challenge: unknown, body: unknown): string {
+  const code = typeof challenge === 'string' ? /error="([^"]+)"/.exec(challenge)?.[1] : undefined;
+  return code ?? summarize(body);
 }
 
 /** The client's own calls (login, refresh, logout) go through this fetch, so they are logged too. */

@@ -47,10 +47,17 @@ async function send<T>(
   return (text === '' ? undefined : JSON.parse(text)) as T;
 }
 
-/** Registers a fresh user (one per test, so tests never share server state). */
-export async function createAccount(baseUrl: string, prefix: string): Promise<Account> {
+/**
+ * Registers a fresh user (one per test, so tests never share server state), named
+ * `name`, with a random suffix unless `suffix` is false.
+ */
+export async function createAccount(
+  baseUrl: string,
+  name: string,
+  suffix = true,
+): Promise<Account> {
   const account = {
-    username: `${prefix}_${randomBytes(4).toString('hex')}`,
+    username: suffix ? `${name}_${randomBytes(4).toString('hex')}` : name,
     password: `pw-${randomBytes(6).toString('hex')}`,
   };
   await send(`${baseUrl}/user/register`, 'POST', account);
@@ -79,4 +86,16 @@ export async function revokeSession(
     undefined,
     accessToken,
   );
+}
+
+/** Exchanges a refresh token over HTTP; resolves to the status code. */
+export async function refreshStatus(baseUrl: string, refreshToken: string): Promise<number> {
+  const response = await fetch(`${baseUrl}/user/refresh`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ refresh_token: refreshToken }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  await response.arrayBuffer();
+  return response.status;
 }

@@ -24,6 +24,8 @@ export interface Harness {
 export interface HarnessOptions {
   /** Prefix of the screenshot names and of the account's username. */
   readonly name: string;
+  /** The account's username; by default the name with a random suffix. */
+  readonly username?: string;
   /** Extra server environment, e.g. `{ ACCESS_TOKEN_TTL: '4s' }`. */
   readonly env?: Record<string, string>;
 }
@@ -63,7 +65,11 @@ export async function withHarness(
     server = await startServer(options.env);
     const context = await browser.newContext({ viewport: VIEWPORT });
     context.setDefaultTimeout(15_000);
-    const account = await createAccount(server.url, options.name.replace(/[^a-z0-9]/gi, ''));
+    const account = await createAccount(
+      server.url,
+      options.username ?? options.name.replace(/[^a-z0-9]/gi, ''),
+      options.username === undefined,
+    );
     const url = server.url;
     const harness: Harness = {
       server,
@@ -85,7 +91,8 @@ export async function withHarness(
         const path = join(ARTIFACTS_DIR, `${name}.png`);
         // No hover highlight in the picture.
         await page.mouse.move(0, 0);
-        await page.screenshot({ path });
+        // Finishes the buttons' hover transitions and the countdown bars' movement.
+        await page.screenshot({ path, animations: 'disabled' });
         return path;
       },
     };

@@ -34,8 +34,17 @@ export function Sessions() {
 
   useEffect(() => {
     void load();
-    // A refresh (here or in another tab) changes "last used"; show it.
-    return auth.on('refresh', () => void load());
+    // A refresh (here or in another tab) changes "last used"; show it once the
+    // requests that waited for the refresh have been replayed.
+    let timer: number | undefined;
+    const off = auth.on('refresh', () => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(() => void load(), 1000);
+    });
+    return () => {
+      off();
+      window.clearTimeout(timer);
+    };
   }, [load]);
 
   async function revoke(session: SessionInfo): Promise<void> {
