@@ -174,6 +174,7 @@ export class OwnRedis extends Daemon {
       maxRetriesPerRequest: 0,
       retryStrategy: () => null,
     });
+    client.on('error', () => undefined); // refused while it starts: the poll tries again
     try {
       await client.connect();
       return (await client.ping()) === 'PONG';
