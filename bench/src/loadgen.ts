@@ -53,6 +53,8 @@ export interface LoadResult extends Stats {
   durationMs: number;
   byKind: Partial<Record<RequestKind, Stats>>;
   storm?: Stats;
+  /** CPU time the load generator process used, warm-up included, in milliseconds. */
+  cpuMs: number;
 }
 
 /** Mixed workload: 95 % guarded, 4 % refresh, 1 % login. */
@@ -291,12 +293,14 @@ export async function runPlan(plan: LoadPlan): Promise<LoadResult> {
     loops.push(worker.loop(stormRecorder, () => 'login'));
   }
   await Promise.all(loops);
+  const cpu = process.cpuUsage();
   return {
     scenario: plan.scenario,
     durationMs: plan.durationMs,
     ...recorder.total(),
     byKind: recorder.byKind(),
     storm: plan.stormWorkers ? stormRecorder.total() : undefined,
+    cpuMs: (cpu.user + cpu.system) / 1000,
   };
 }
 

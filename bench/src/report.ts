@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ALL_SCENARIOS, type BenchResults, type ScenarioRow } from './bench';
 import type { DatabaseKind } from './database';
 import type { ScenarioName } from './loadgen';
-import { REPO_ROOT, type TargetName } from './targets';
+import { REPO_ROOT, TARGET_LABELS as TARGET_LABEL, type TargetName } from './targets';
 
 const DATABASE_LABELS: Record<DatabaseKind, string> = { sqlite: 'SQLite', mysql: 'MariaDB' };
 const ORDER: readonly TargetName[] = ['seamless', 'tutorial', 'ceiling'];
@@ -87,6 +87,45 @@ function stormTable(results: BenchResults): string {
     );
   }
   return lines.join('\n');
+}
+
+const cores = (value: number): string => value.toFixed(2);
+
+/**
+ * Where the CPU went during each measurement: a server near 1.00 was the bottleneck; a
+ * load generator near 1.00 means the number is the generator's limit; "other" is
+ * everything else on the machine, which disturbs the measurement.
+ */
+function conditionsTable(results: BenchResults): string {
+  const lines = [
+    '| database | scenario | target | server CPU | load generator CPU | other processes CPU |',
+    '|---|---|---|---:|---:|---:|',
+  ];
+  for (const row of results.rows) {
+    lines.push(
+      `| ${DATABASE_LABELS[row.database]} | ${row.scenario} | ${TARGET_LABEL[row.target]} | ${cores(row.cpu.server)} | ${cores(row.cpu.loadGenerator)} | ${cores(row.cpu.other)} |`,
+    );
+  }
+  for (const storm of results.storms) {
+    for (const [label, cpu] of [
+      ['guarded alone', storm.baselineCpu],
+      ['guarded + login storm', storm.underStormCpu],
+    ] as const) {
+      lines.push(
+        `| ${DATABASE_LABELS[storm.database]} | ${label} | Seamless | ${cores(cpu.server)} | ${cores(cpu.loadGenerator)} | ${cores(cpu.other)} |`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+/** The largest CPU share other processes took during any measurement, in cores. */
+export function maxOtherCpu(results: BenchResults): number {
+  const shares = [
+    ...results.rows.map((r) => r.cpu.other),
+    ...results.storms.flatMap((s) => [s.baselineCpu.other, s.underStormCpu.other]),
+  ];
+  return shares.length > 0 ? Math.max(...shares) : 0;
 }
 
 /** Evaluates the benchmark's targets on what this run measured. */
@@ -178,6 +217,14 @@ export function resultsMarkdown(results: BenchResults): string {
     parts.push(`### Login storm (Seamless)\n\n${stormTable(results)}`);
   }
   parts.push(`### Targets\n\n${checksTable(checkTargets(results))}`);
+  const other = maxOtherCpu(results);
+  const warning =
+    other > 0.2
+      ? `\n\n**Other processes used up to ${cores(other)} CPU cores during a measurement: the rows where they did are disturbed.**`
+      : '';
+  parts.push(
+    `### Measurement conditions (CPU cores used)\n\n${conditionsTable(results)}${warning}`,
+  );
   return parts.join('\n\n');
 }
 
@@ -227,7 +274,7 @@ export function environmentMarkdown(results: BenchResults, mariadb: string | und
     `- Machine: ${availableParallelism()} CPUs (${cpu}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory`,
     `- Node ${process.version}; ${packages}`,
     `- Repository commit: ${gitCommit()}${mariadb ? `; MariaDB ${mariadb}` : ''}`,
-    `- Settings: ${options.connections} connections, ${options.warmupMs / 1000} s warm-up + ${options.durationMs / 1000} s measured per scenario, fresh server and database per scenario; login storm: ${options.stormConnections} extra connections logging in`,
+    `- Settings: ${options.connections} connections, ${options.warmupMs / 1000} s warm-up + ${options.durationMs / 1000} s measured per scenario, fresh server and database per scenario${options.repeat > 1 ? `, best of ${options.repeat} by least interference from other processes` : ''}; login storm: ${options.stormConnections} extra connections logging in`,
     `- Pinning: ${pinning}`,
   ].join('\n');
 }

@@ -78,6 +78,7 @@ function targetEnv(name: TargetName, port: number, options: StartOptions): NodeJ
         DATABASE_URL: options.databaseUrl,
         KEYS_FILE: join(options.tmpDir, 'keys.json'),
         WEB_DIR: options.tmpDir,
+        HOST: '127.0.0.1',
         LOG_LEVEL: 'silent',
         // Every bench login succeeds, but keep the limiter out of the way regardless.
         LOGIN_MAX_ATTEMPTS: '1000000000',

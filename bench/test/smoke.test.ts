@@ -42,6 +42,7 @@ function smokeOptions(database: DatabaseKind, targets: TargetName[]): BenchOptio
     targets,
     storm: targets.includes('seamless'),
     stormConnections: 2,
+    repeat: 1,
     mysqlUrl,
     serverNodeArgs: [],
     log: () => {},

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+
+/** Clock ticks per second of /proc accounting (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/** Busy CPU time of the whole machine so far, in milliseconds (every CPU summed). */
+export function machineBusyMs(): number {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+    const fields = line.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal: busy is all but idle and iowait.
+    const total = fields.slice(0, 8).reduce((sum, value) => sum + value, 0);
+    const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+    return ((total - idle) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU time (user + system, all threads) a process has used so far, in milliseconds. */
+export function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(rest[11]) + Number(rest[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** Where the machine's CPU went during a measurement, in cores (1 = one CPU fully busy). */
+export interface CpuShare {
+  server: number;
+  loadGenerator: number;
+  /** Everything else on the machine: other processes competing with the measurement. */
+  other: number;
+}
+
+/** Samples the machine, the server and this process, to be finished with the load generator's CPU time. */
+export class CpuMeter {
+  private readonly wallStart = performance.now();
+  private readonly machineStart = machineBusyMs();
+  private readonly serverStart: number;
+  private readonly selfStart = process.cpuUsage();
+
+  constructor(private readonly serverPid: number) {
+    this.serverStart = processCpuMs(serverPid);
+  }
+
+  /** Call while the server still runs, with the CPU milliseconds the load generator reported. */
+  finish(loadGeneratorCpuMs: number): CpuShare {
+    const wall = performance.now() - this.wallStart;
+    const server = processCpuMs(this.serverPid) - this.serverStart;
+    const self = process.cpuUsage(this.selfStart);
+    const runner = (self.user + self.system) / 1000;
+    const machine = machineBusyMs() - this.machineStart;
+    const other = Math.max(0, machine - server - loadGeneratorCpuMs - runner);
+    return { server: server / wall, loadGenerator: loadGeneratorCpuMs / wall, other: other / wall };
+  }
+}
