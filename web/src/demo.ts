@@ -137,6 +137,11 @@ auth.on('refresh', (_tokens, source) => {
     logNote('another tab refreshed the tokens; this tab uses them (source: other-tab)');
   }
 });
+auth.on('tokens', (pair, source) => {
+  if (pair === null && source === 'other-tab') {
+    logNote('another tab signed out or lost the session; this tab is signed out too');
+  }
+});
 auth.on('refreshError', (error, fatal) => {
   logNote(
     fatal
