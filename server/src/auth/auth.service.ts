@@ -45,7 +45,7 @@ export class AuthService {
       refresh_token: issued.refreshToken,
       token_type: 'Bearer',
       expires_in: this.accessTokens.ttlSeconds,
-      refresh_expires_in: Math.max(0, Math.floor((issued.refreshExpiresAt - Date.now()) / 1000)),
+      refresh_expires_in: Math.max(0, Math.ceil((issued.refreshExpiresAt - Date.now()) / 1000)),
     };
   }
 }
