@@ -18,9 +18,13 @@ import {
 } from './support/services';
 
 const SESSIONS = LONG ? 20 : 4;
+/**
+ * SIGKILL: a crash; SIGTERM: an orderly shutdown; SIGSTOP: frozen, connections open but
+ * silent, as in a network partition (see docs/RELIABILITY.md for what that does and does not do).
+ */
 const OUTAGES: NodeJS.Signals[] = LONG
-  ? ['SIGKILL', 'SIGTERM', 'SIGKILL', 'SIGTERM', 'SIGKILL']
-  : ['SIGKILL', 'SIGTERM'];
+  ? ['SIGKILL', 'SIGTERM', 'SIGSTOP', 'SIGKILL', 'SIGTERM', 'SIGSTOP']
+  : ['SIGKILL', 'SIGTERM', 'SIGSTOP'];
 /** A request that takes longer than this while the database is down counts as a hang. */
 const ANSWER_WITHIN_MS = 8_000;
 const UNAVAILABLE = 'Database unavailable, try again shortly';
@@ -63,26 +67,27 @@ describe('MariaDB stopped under load', { skip }, () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** A request that must answer within {@link ANSWER_WITHIN_MS}, whatever the database does. */
+  /** A request that must answer within `withinMs`, whatever the database does. */
   async function call(
     method: string,
     path: string,
     options: { token?: string; json?: unknown } = {},
+    withinMs = ANSWER_WITHIN_MS,
   ): Promise<Reply<{ message?: string }>> {
     const result = await Promise.race([
       api.request<{ message?: string }>(method, path, options),
-      new Promise<'hang'>((resolve) => setTimeout(() => resolve('hang'), ANSWER_WITHIN_MS).unref()),
+      new Promise<'hang'>((resolve) => setTimeout(() => resolve('hang'), withinMs).unref()),
     ]);
-    assert.notEqual(
-      result,
-      'hang',
-      `${method} ${path} did not answer within ${ANSWER_WITHIN_MS} ms`,
-    );
+    assert.notEqual(result, 'hang', `${method} ${path} did not answer within ${withinMs} ms`);
     return result as Reply<{ message?: string }>;
   }
 
   for (const [round, signal] of OUTAGES.entries()) {
-    it(`outage ${round + 1} (${signal}): 503 with a clear message, /bbb from the token, then recovery by itself`, async (t) => {
+    const effect =
+      signal === 'SIGSTOP'
+        ? 'database calls wait, /health says 503'
+        : 'database calls answer 503 with a clear message';
+    it(`outage ${round + 1} (${signal}): ${effect}, /bbb works from the token, then recovery by itself`, async (t) => {
       const pid = server.child.pid;
       const tally = new Tally();
       const guarded = new Tally();
@@ -95,7 +100,11 @@ describe('MariaDB stopped under load', { skip }, () => {
 
       await new Promise((resolve) => setTimeout(resolve, 500));
       const down = performance.now();
-      await db.stop(signal);
+      if (signal === 'SIGSTOP') {
+        db.freeze();
+      } else {
+        await db.stop(signal);
+      }
       const stopMs = since(down);
 
       const someone = devices[1].pair;
@@ -123,7 +132,11 @@ describe('MariaDB stopped under load', { skip }, () => {
         ['GET', '/health', {}],
       ];
       let slowestDownMs = 0;
-      for (const [method, path, options] of unavailable) {
+      // A frozen database holds the requests that drew one of its pooled connections
+      // until it answers again (a known limit, see docs/RELIABILITY.md): only the health
+      // check, which has its own 2 s limit, is asked to answer then.
+      const frozen = signal === 'SIGSTOP';
+      for (const [method, path, options] of frozen ? unavailable.slice(-1) : unavailable) {
         const started = performance.now();
         const reply = await call(method, path, options);
         slowestDownMs = Math.max(slowestDownMs, since(started));
@@ -147,7 +160,11 @@ describe('MariaDB stopped under load', { skip }, () => {
       }
       const downMs = since(down);
       const restarted = performance.now();
-      await db.start();
+      if (signal === 'SIGSTOP') {
+        db.thaw();
+      } else {
+        await db.start();
+      }
       const dbStartMs = since(restarted);
       await waitFor(
         '/health to answer 200',
@@ -168,7 +185,7 @@ describe('MariaDB stopped under load', { skip }, () => {
       assert.equal(server.child.exitCode, null, 'the server process is still running');
       assert.equal(server.child.pid, pid);
       assert.equal(
-        tally.unexpected([200]),
+        tally.unexpected([200]) - (frozen ? tally.count((s) => s === 'timeout') : 0),
         0,
         `refresh answers: ${JSON.stringify(tally.summary())}`,
       );

@@ -47,10 +47,21 @@ abstract class Daemon {
       return;
     }
     this.child = undefined;
+    child.kill('SIGCONT'); // a frozen process would never act on SIGTERM
     child.kill(signal);
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     await this.exited;
     clearTimeout(timer);
+  }
+
+  /** Freezes it (SIGSTOP): connections stay open and nothing answers, like a network partition. */
+  freeze(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  /** Lets a frozen process go on (SIGCONT). */
+  thaw(): void {
+    this.child?.kill('SIGCONT');
   }
 
   /** Stops it if needed and removes its files. */
