@@ -229,17 +229,40 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
     }
     if (options.storm && options.targets.includes('seamless')) {
       const users = options.connections + options.stormConnections;
-      const storm = await withTarget('seamless', database, options, users, async (target, dir) => {
-        const baseline = await measure(target, dir, 'guarded', options, 0);
-        const underStorm = await measure(target, dir, 'guarded', options, options.stormConnections);
-        return {
-          baseline: baseline.result,
-          underStorm: underStorm.result,
-          peakRssMb: Math.max(baseline.peakRssMb, underStorm.peakRssMb),
-          baselineCpu: baseline.cpu,
-          underStormCpu: underStorm.cpu,
-        };
-      });
+      let storm: Omit<StormRow, 'database'> | undefined;
+      for (let attempt = 0; attempt < Math.max(1, options.repeat); attempt++) {
+        const candidate = await withTarget(
+          'seamless',
+          database,
+          options,
+          users,
+          async (target, dir) => {
+            const baseline = await measure(target, dir, 'guarded', options, 0);
+            const underStorm = await measure(
+              target,
+              dir,
+              'guarded',
+              options,
+              options.stormConnections,
+            );
+            return {
+              baseline: baseline.result,
+              underStorm: underStorm.result,
+              peakRssMb: Math.max(baseline.peakRssMb, underStorm.peakRssMb),
+              baselineCpu: baseline.cpu,
+              underStormCpu: underStorm.cpu,
+            };
+          },
+        );
+        const disturbance = (row: Omit<StormRow, 'database'>): number =>
+          Math.max(row.baselineCpu.other, row.underStormCpu.other);
+        if (storm === undefined || disturbance(candidate) < disturbance(storm)) {
+          storm = candidate;
+        }
+      }
+      if (storm === undefined) {
+        continue;
+      }
       storms.push({ database, ...storm });
       options.log(
         `${database} login storm: guarded alone ${summary(storm.baseline)}; under storm ${summary(storm.underStorm)}; storm logins ${storm.underStorm.storm?.rps.toFixed(0) ?? '?'} req/s`,
