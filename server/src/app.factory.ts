@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import helmet from '@fastify/helmet';
 import { Logger, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/config';
+import { securityHeaders } from './common/security-headers';
 import { createLogger, maskQuery, NestPinoLogger } from './logging/logger';
 import { SessionsRepository } from './sessions/sessions.repository';
 import { UsersService } from './users/users.service';
@@ -46,14 +46,17 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       maxAge: 600,
     });
   }
-  await app.register(helmet, {
+  const fastify = app.getHttpAdapter().getInstance();
+  const headers = securityHeaders({
     contentSecurityPolicy: {
       // Plain-http development and private deployments must keep loading the demo app's assets.
       directives: { upgradeInsecureRequests: null },
     },
   });
-
-  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (_request, reply, done) => {
+    void reply.headers(headers);
+    done();
+  });
   fastify.addHook('onResponse', (request, reply, done) => {
     logger.info(
       {
