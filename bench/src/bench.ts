@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CpuMeter, type CpuShare } from './cpu';
+import { CpuMeter, databasePids, type CpuShare } from './cpu';
 import { createDatabase, type DatabaseKind } from './database';
 import type { LoadPlan, LoadResult, ScenarioName } from './loadgen';
 import { PeakRss } from './rss';
@@ -176,7 +176,7 @@ async function measure(
     seed: 20240601,
   };
   const rss = new PeakRss(target.pid);
-  const meter = new CpuMeter(target.pid);
+  const meter = new CpuMeter(target.pid, options.databases.includes('mysql') ? databasePids() : []);
   try {
     const result = await generateLoad(plan, dir, options);
     return { result, peakRssMb: rss.stop(), cpu: meter.finish(result.cpuMs) };
@@ -191,7 +191,7 @@ function summary(result: LoadResult): string {
 }
 
 function cpuSummary(cpu: CpuShare): string {
-  return `CPU cores: server ${cpu.server.toFixed(2)}, load ${cpu.loadGenerator.toFixed(2)}, other ${cpu.other.toFixed(2)}`;
+  return `CPU cores: server ${cpu.server.toFixed(2)}, load ${cpu.loadGenerator.toFixed(2)}, database ${cpu.database.toFixed(2)}, other ${cpu.other.toFixed(2)}`;
 }
 
 /** Runs every selected scenario against every selected target on every selected database. */

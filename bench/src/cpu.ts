@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Clock ticks per second of /proc accounting (USER_HZ, 100 on Linux). */
 const TICKS_PER_SECOND = 100;
@@ -33,8 +33,33 @@ export function processCpuMs(pid: number): number {
 export interface CpuShare {
   server: number;
   loadGenerator: number;
+  /** The MariaDB/MySQL server process, when the run uses one (part of the system under test). */
+  database: number;
   /** Everything else on the machine: other processes competing with the measurement. */
   other: number;
+}
+
+/** Process ids of a local MariaDB/MySQL server, found by command name in /proc. */
+export function databasePids(): number[] {
+  const pids: number[] = [];
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) {
+        continue;
+      }
+      try {
+        const name = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+        if (name === 'mariadbd' || name === 'mysqld') {
+          pids.push(Number(entry));
+        }
+      } catch {
+        // The process ended while we looked.
+      }
+    }
+  } catch {
+    // No /proc: no database accounting.
+  }
+  return pids;
 }
 
 /** Samples the machine, the server and this process, to be finished with the load generator's CPU time. */
@@ -42,10 +67,19 @@ export class CpuMeter {
   private readonly wallStart = performance.now();
   private readonly machineStart = machineBusyMs();
   private readonly serverStart: number;
+  private readonly databaseStart: number;
   private readonly selfStart = process.cpuUsage();
 
-  constructor(private readonly serverPid: number) {
+  constructor(
+    private readonly serverPid: number,
+    private readonly databasePidList: number[],
+  ) {
     this.serverStart = processCpuMs(serverPid);
+    this.databaseStart = this.databaseMs();
+  }
+
+  private databaseMs(): number {
+    return this.databasePidList.reduce((sum, pid) => sum + processCpuMs(pid), 0);
   }
 
   /** Call while the server still runs, with the CPU milliseconds the load generator reported. */
@@ -54,8 +88,14 @@ export class CpuMeter {
     const server = processCpuMs(this.serverPid) - this.serverStart;
     const self = process.cpuUsage(this.selfStart);
     const runner = (self.user + self.system) / 1000;
+    const database = this.databaseMs() - this.databaseStart;
     const machine = machineBusyMs() - this.machineStart;
-    const other = Math.max(0, machine - server - loadGeneratorCpuMs - runner);
-    return { server: server / wall, loadGenerator: loadGeneratorCpuMs / wall, other: other / wall };
+    const other = Math.max(0, machine - server - database - loadGeneratorCpuMs - runner);
+    return {
+      server: server / wall,
+      loadGenerator: loadGeneratorCpuMs / wall,
+      database: database / wall,
+      other: other / wall,
+    };
   }
 }

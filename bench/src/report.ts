@@ -98,12 +98,12 @@ const cores = (value: number): string => value.toFixed(2);
  */
 function conditionsTable(results: BenchResults): string {
   const lines = [
-    '| database | scenario | target | server CPU | load generator CPU | other processes CPU |',
-    '|---|---|---|---:|---:|---:|',
+    '| database | scenario | target | server CPU | load generator CPU | MariaDB CPU | other processes CPU |',
+    '|---|---|---|---:|---:|---:|---:|',
   ];
   for (const row of results.rows) {
     lines.push(
-      `| ${DATABASE_LABELS[row.database]} | ${row.scenario} | ${TARGET_LABEL[row.target]} | ${cores(row.cpu.server)} | ${cores(row.cpu.loadGenerator)} | ${cores(row.cpu.other)} |`,
+      `| ${DATABASE_LABELS[row.database]} | ${row.scenario} | ${TARGET_LABEL[row.target]} | ${cores(row.cpu.server)} | ${cores(row.cpu.loadGenerator)} | ${cores(row.cpu.database)} | ${cores(row.cpu.other)} |`,
     );
   }
   for (const storm of results.storms) {
@@ -112,7 +112,7 @@ function conditionsTable(results: BenchResults): string {
       ['guarded + login storm', storm.underStormCpu],
     ] as const) {
       lines.push(
-        `| ${DATABASE_LABELS[storm.database]} | ${label} | Seamless | ${cores(cpu.server)} | ${cores(cpu.loadGenerator)} | ${cores(cpu.other)} |`,
+        `| ${DATABASE_LABELS[storm.database]} | ${label} | Seamless | ${cores(cpu.server)} | ${cores(cpu.loadGenerator)} | ${cores(cpu.database)} | ${cores(cpu.other)} |`,
       );
     }
   }
