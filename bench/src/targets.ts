@@ -19,8 +19,12 @@ export const TARGET_LABELS: Record<TargetName, string> = {
 /** The repository root (this file runs from bench/dist/src). */
 export const REPO_ROOT = resolve(__dirname, '../../..');
 
-/** The Seamless server's entry point, present once `npm run build -w server` has run. */
-export const SEAMLESS_MAIN = join(REPO_ROOT, 'server/dist/src/main.js');
+/**
+ * The Seamless server's entry point, present once `npm run build -w server` has run.
+ * BENCH_SEAMLESS_MAIN points elsewhere, e.g. at a copy of the build taken for one run.
+ */
+export const SEAMLESS_MAIN =
+  process.env.BENCH_SEAMLESS_MAIN ?? join(REPO_ROOT, 'server/dist/src/main.js');
 
 /** A server process started for one measurement. */
 export interface RunningTarget {
