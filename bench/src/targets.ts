@@ -88,8 +88,6 @@ function targetEnv(name: TargetName, port: number, options: StartOptions): NodeJ
         LOGIN_MAX_ATTEMPTS: '1000000000',
         ACCESS_TOKEN_TTL: '2h',
         NODE_ENV: 'development',
-        // As `npm start` runs it: glibc returns argon2id's 19 MiB work areas to the system.
-        MALLOC_MMAP_THRESHOLD_: '131072',
       };
     case 'tutorial':
       return {

@@ -1,57 +1,43 @@
 import { availableParallelism } from 'node:os';
-import { Injectable } from '@nestjs/common';
-import * as argon2 from 'argon2';
-
-/** OWASP's argon2id minimum: 19 MiB of memory, 2 passes, 1 lane. */
-const ARGON2_OPTIONS = {
-  type: argon2.argon2id,
-  memoryCost: 19 * 1024,
-  timeCost: 2,
-  parallelism: 1,
-} as const;
+import { join } from 'node:path';
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Piscina } from 'piscina';
+import type { PasswordTask } from './password-hashing.task';
 
 /**
- * argon2id hashing on libuv's thread pool, never on the event loop. At most
- * (cores - 1) hashes run at once, so a login storm leaves a core for the requests
- * that only need a token check; the rest wait their turn.
+ * argon2id hashing in worker threads, never on the event loop. At most (cores - 1)
+ * hashes run at once, and their threads run at the lowest CPU priority (nice 19): a
+ * login storm then slows logins down, not the requests that only need a token check.
  */
 @Injectable()
-export class PasswordHasher {
-  private readonly slots = Math.max(1, availableParallelism() - 1);
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
+export class PasswordHasher implements OnModuleInit, OnModuleDestroy {
+  private readonly pool = new Piscina<PasswordTask, string | boolean>({
+    filename: join(__dirname, 'password-hashing.task.js'),
+    minThreads: 1,
+    maxThreads: Math.max(1, availableParallelism() - 1),
+    niceIncrement: 19,
+    idleTimeout: 60_000,
+  });
   /** Compared against when the user does not exist, so that case costs what a wrong password costs. */
-  private readonly dummyHash: Promise<string> = argon2.hash(
-    'seamless-dummy-password',
-    ARGON2_OPTIONS,
-  );
+  private dummyHash: Promise<string> | undefined;
 
-  hash(password: string): Promise<string> {
-    return this.limited(() => argon2.hash(password, ARGON2_OPTIONS));
+  onModuleInit(): void {
+    this.dummyHash = this.hash('seamless-dummy-password');
+    this.dummyHash.catch(() => undefined); // awaited, and so reported, by the first verify
+  }
+
+  async hash(password: string): Promise<string> {
+    return (await this.pool.run({ op: 'hash', password })) as string;
   }
 
   /** True when `password` matches `hash`; with no hash (unknown user) it does the same work and says false. */
   async verify(hash: string | undefined, password: string): Promise<boolean> {
-    const target = hash ?? (await this.dummyHash);
-    const matches = await this.limited(() => argon2.verify(target, password).catch(() => false));
+    const target = hash ?? (await this.dummyHash) ?? '';
+    const matches = (await this.pool.run({ op: 'verify', hash: target, password })) as boolean;
     return hash !== undefined && matches;
   }
 
-  private async limited<T>(work: () => Promise<T>): Promise<T> {
-    if (this.running >= this.slots) {
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    } else {
-      this.running++;
-    }
-    try {
-      return await work();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) {
-        next(); // hand the slot straight to the next waiter
-      } else {
-        this.running--;
-      }
-    }
+  async onModuleDestroy(): Promise<void> {
+    await this.pool.destroy();
   }
 }
