@@ -94,7 +94,7 @@ export class CpuMeter {
     return {
       server: server / wall,
       loadGenerator: loadGeneratorCpuMs / wall,
-      database: database / wall,
+      database: Math.max(0, database) / wall,
       other: other / wall,
     };
   }

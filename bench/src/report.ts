@@ -260,6 +260,7 @@ export function environmentMarkdown(results: BenchResults, mariadb: string | und
     'better-sqlite3',
     'mysql2',
     'argon2',
+    '@node-rs/argon2',
     'jose',
     'undici',
   ]
