@@ -11,6 +11,7 @@ export default tseslint.config(
       '**/dist-test/**',
       'data/**',
       'e2e/artifacts/**',
+      'bench/.tmp/**',
       '**/*.mjs',
       '**/*.cjs',
       'web/vite.config.ts',
