@@ -1,38 +1,28 @@
 import assert from 'node:assert/strict';
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
-import { createTestDatabase, type TestDatabase } from './support/databases';
-import { Api, decodeJwtPart, type TokenPair } from './support/http';
-import { startServer, type TestServer } from './support/server';
+import { decodeJwtPart, type TokenPair } from './support/http';
+import { serveFreshDatabase } from './support/server';
 
 const b64 = (value: unknown) =>
   Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
 describe('access tokens', () => {
-  let db: TestDatabase;
-  let server: TestServer;
-  let api: Api;
+  const fixture = serveFreshDatabase('sqlite');
   let pair: TokenPair;
   let header: Record<string, unknown>;
   let claims: Record<string, unknown>;
 
   before(async () => {
-    db = await createTestDatabase('sqlite');
-    server = await startServer({ DATABASE_URL: db.url });
-    api = new Api(server.url);
-    pair = (await api.login('guang', '123456')).body;
+    pair = (await fixture.api.login('guang', '123456')).body;
     header = decodeJwtPart(pair.access_token, 0);
     claims = decodeJwtPart(pair.access_token, 1);
   });
-  after(async () => {
-    await server?.close();
-    await db?.drop();
-  });
 
   async function assertRejected(token: string, why: string): Promise<void> {
-    const reply = await api.get('/bbb', token);
+    const reply = await fixture.api.get('/bbb', token);
     assert.equal(reply.status, 401, why);
     assert.equal(reply.headers.get('www-authenticate'), 'Bearer error="invalid_token"', why);
   }
@@ -58,8 +48,9 @@ describe('access tokens', () => {
   });
 
   it('rejects HMAC signed with the public key', async () => {
-    const { keys } = (await api.get<{ keys: Record<string, string>[] }>('/.well-known/jwks.json'))
-      .body;
+    const { keys } = (
+      await fixture.api.get<{ keys: Record<string, string>[] }>('/.well-known/jwks.json')
+    ).body;
     const publicJwk = JSON.stringify(keys[0]);
     const forgedHeader = b64({ ...header, alg: 'HS256' });
     const body = b64({ ...claims, username: 'admin' });
@@ -86,7 +77,7 @@ describe('access tokens', () => {
   });
 
   it('rejects a token of our own key with the wrong typ, issuer or audience', async () => {
-    const keys = JSON.parse(readFileSync(server.keysFile, 'utf8')) as {
+    const keys = JSON.parse(readFileSync(fixture.server.keysFile, 'utf8')) as {
       signingKeys: Record<string, string>[];
     };
     const { createPrivateKey } = await import('node:crypto');
@@ -94,7 +85,7 @@ describe('access tokens', () => {
     const sign = (h: Record<string, unknown>, c: Record<string, unknown>) =>
       new SignJWT(c).setProtectedHeader({ alg: 'ES256', kid: String(header.kid), ...h }).sign(ours);
     assert.equal(
-      (await api.get('/bbb', await sign({ typ: 'at+jwt' }, claims))).status,
+      (await fixture.api.get('/bbb', await sign({ typ: 'at+jwt' }, claims))).status,
       200,
       'control',
     );
@@ -120,7 +111,7 @@ describe('access tokens', () => {
     await assertRejected('garbage', 'garbage');
     await assertRejected('a.b.c', 'three parts');
     await assertRejected('x'.repeat(5000), 'oversized');
-    const basic = await api.request('GET', '/bbb', {
+    const basic = await fixture.api.request('GET', '/bbb', {
       headers: { authorization: `Basic ${b64('guang:123456')}` },
     });
     assert.equal(basic.status, 401);
@@ -128,6 +119,6 @@ describe('access tokens', () => {
   });
 
   it('keeps accepting the genuine token after all of the above', async () => {
-    assert.equal((await api.get('/bbb', pair.access_token)).status, 200);
+    assert.equal((await fixture.api.get('/bbb', pair.access_token)).status, 200);
   });
 });

@@ -3,8 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { after, before } from 'node:test';
 import { createApp } from '../../src/app.factory';
 import { loadConfig } from '../../src/config/config';
+import { createTestDatabase, type TestDatabase } from './databases';
+import { Api } from './http';
 
 export interface TestServer {
   url: string;
@@ -38,4 +41,31 @@ export async function startServer(env: Record<string, string>): Promise<TestServ
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+export interface ServerFixture {
+  db: TestDatabase;
+  server: TestServer;
+  api: Api;
+}
+
+/**
+ * Inside a describe: a fresh database of `kind` and the real app on it, started before
+ * the suite's tests and torn down after them. Read the fields inside tests and hooks.
+ */
+export function serveFreshDatabase(
+  kind: TestDatabase['name'],
+  env: Record<string, string> = {},
+): ServerFixture {
+  const fixture = {} as ServerFixture;
+  before(async () => {
+    fixture.db = await createTestDatabase(kind);
+    fixture.server = await startServer({ DATABASE_URL: fixture.db.url, ...env });
+    fixture.api = new Api(fixture.server.url);
+  });
+  after(async () => {
+    await fixture.server?.close();
+    await fixture.db?.drop();
+  });
+  return fixture;
 }
