@@ -117,18 +117,37 @@ async function assertNobodySignedOut(pages: Page[]): Promise<void> {
   }
 }
 
+/**
+ * Runs `body` with `count` tabs of one fresh browser context, signed in from the first
+ * tab; `prepare` may adjust the context before the tabs open. Skips where no browser
+ * may run (never under CI=true).
+ */
+async function withSignedInTabs(
+  t: { skip: (message: string) => void },
+  count: number,
+  body: (pages: Page[]) => Promise<void>,
+  prepare?: (context: BrowserContext) => Promise<void>,
+): Promise<void> {
+  const running = requireBrowser(t);
+  if (!running) {
+    return;
+  }
+  const context = await running.newContext();
+  try {
+    await prepare?.(context);
+    const pages = await openTabs(context, count);
+    await pages[0].evaluate(([u, p]) => harness.login(u, p), [USERNAME, PASSWORD] as const);
+    await body(pages);
+  } finally {
+    await context.close();
+  }
+}
+
 void describe('tabs of one origin in Chromium', () => {
   for (const tabs of [2, 5]) {
     void test(`${tabs} tabs on a spoiled access token make exactly one refresh and all succeed`, async (t) => {
-      const running = requireBrowser(t);
-      if (!running) {
-        return;
-      }
-      const context = await running.newContext();
-      try {
-        const pages = await openTabs(context, tabs);
+      await withSignedInTabs(t, tabs, async (pages) => {
         assert.equal(await pages[0].evaluate(() => harness.hasWebLocks()), true);
-        await pages[0].evaluate(([u, p]) => harness.login(u, p), [USERNAME, PASSWORD] as const);
         await pages[0].evaluate(() => harness.spoil());
         proxy.reset();
 
@@ -146,21 +165,12 @@ void describe('tabs of one origin in Chromium', () => {
           1,
           'one tab refreshed, the others adopted its tokens',
         );
-      } finally {
-        await context.close();
-      }
+      });
     });
   }
 
   void test('5 tabs across a natural expiry refresh once, before any request is rejected', async (t) => {
-    const running = requireBrowser(t);
-    if (!running) {
-      return;
-    }
-    const context = await running.newContext();
-    try {
-      const pages = await openTabs(context, 5);
-      await pages[0].evaluate(([u, p]) => harness.login(u, p), [USERNAME, PASSWORD] as const);
+    await withSignedInTabs(t, 5, async (pages) => {
       await sleep((TTL_SECONDS + 0.2) * 1000);
       proxy.reset();
 
@@ -173,49 +183,37 @@ void describe('tabs of one origin in Chromium', () => {
       assert.equal(refreshes(), 1);
       assert.equal(proxy.count('GET', '/bbb', 401), 0, 'no request was rejected');
       await assertNobodySignedOut(pages);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   void test('without Web Locks, the message fallback still shares the refresh', async (t) => {
-    const running = requireBrowser(t);
-    if (!running) {
-      return;
-    }
-    const context = await running.newContext();
-    try {
-      await context.addInitScript(() => {
-        Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined });
-      });
-      const pages = await openTabs(context, 5);
-      assert.equal(await pages[0].evaluate(() => harness.hasWebLocks()), false);
-      await pages[0].evaluate(([u, p]) => harness.login(u, p), [USERNAME, PASSWORD] as const);
-      await pages[0].evaluate(() => harness.spoil());
-      proxy.reset();
+    await withSignedInTabs(
+      t,
+      5,
+      async (pages) => {
+        assert.equal(await pages[0].evaluate(() => harness.hasWebLocks()), false);
+        await pages[0].evaluate(() => harness.spoil());
+        proxy.reset();
 
-      const results = await fireEverywhere(pages, 4);
+        const results = await fireEverywhere(pages, 4);
 
-      assert.deepEqual(
-        results.flat(),
-        Array.from({ length: 20 }, () => '200 bbb'),
-      );
-      assert.equal(refreshes(), 1);
-      await assertNobodySignedOut(pages);
-    } finally {
-      await context.close();
-    }
+        assert.deepEqual(
+          results.flat(),
+          Array.from({ length: 20 }, () => '200 bbb'),
+        );
+        assert.equal(refreshes(), 1);
+        await assertNobodySignedOut(pages);
+      },
+      async (context) => {
+        await context.addInitScript(() => {
+          Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined });
+        });
+      },
+    );
   });
 
   void test('a session revoked elsewhere ends in every tab with one refresh attempt', async (t) => {
-    const running = requireBrowser(t);
-    if (!running) {
-      return;
-    }
-    const context = await running.newContext();
-    try {
-      const pages = await openTabs(context, 5);
-      await pages[0].evaluate(([u, p]) => harness.login(u, p), [USERNAME, PASSWORD] as const);
+    await withSignedInTabs(t, 5, async (pages) => {
       const token = await pages[0].evaluate(() => harness.accessToken());
       const revoke = await fetch(`${server.url}/user/sessions`, {
         method: 'DELETE',
@@ -236,20 +234,11 @@ void describe('tabs of one origin in Chromium', () => {
         assert.equal(await page.evaluate(() => harness.signedIn()), false);
         assert.equal((await page.evaluate(() => harness.seen())).sessionExpired, 1);
       }
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   void test('logging out in one tab signs every tab out', async (t) => {
-    const running = requireBrowser(t);
-    if (!running) {
-      return;
-    }
-    const context = await running.newContext();
-    try {
-      const pages = await openTabs(context, 3);
-      await pages[0].evaluate(([u, p]) => harness.login(u, p), [USERNAME, PASSWORD] as const);
+    await withSignedInTabs(t, 3, async (pages) => {
       for (const page of pages) {
         assert.equal(await page.evaluate(() => harness.signedIn()), true);
       }
@@ -270,8 +259,6 @@ void describe('tabs of one origin in Chromium', () => {
       }
       assert.equal(proxy.count('POST', '/user/logout', 204), 1, 'the session was revoked');
       assert.equal(refreshes(), 0);
-    } finally {
-      await context.close();
-    }
+    });
   });
 });
