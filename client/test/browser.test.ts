@@ -2,11 +2,10 @@
 // for all of them, and one sign-out for all of them.
 import { build } from 'esbuild';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium } from '@seamless/testing';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Harness } from './browser/page.js';
 import { CountingProxy } from './helpers/proxy.js';
 import { repoRoot, startServer, type RunningServer } from './helpers/server.js';
@@ -15,20 +14,10 @@ import { PASSWORD, sleep, USERNAME, within } from './helpers/util.js';
 declare const harness: Harness;
 
 const TTL_SECONDS = 3;
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let server: RunningServer;
 let proxy: CountingProxy;
 let browser: Browser | null = null;
-let profile = '';
 let launchError: unknown = null;
 
 before(async () => {
@@ -51,14 +40,8 @@ before(async () => {
     type: 'text/html',
     body: '<!doctype html><meta charset="utf-8"><title>Seamless client</title><script type="module" src="/harness.js"></script>',
   });
-  profile = mkdtempSync(join(tmpdir(), 'seamless-chromium-'));
   try {
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_FLAGS,
-      timeout: 30_000,
-    });
+    browser = await launchChromium();
   } catch (error) {
     launchError = error;
   }
@@ -68,7 +51,6 @@ after(async () => {
   await browser?.close();
   await proxy?.close();
   await server?.stop();
-  rmSync(profile, { recursive: true, force: true });
 });
 
 /** Skips the test when Chromium cannot start, except on CI where that is a failure. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createAccount, type Account } from './api.js';
-import { launchChromium } from './browser.js';
+import { launchChromium } from '@seamless/testing';
 import { ARTIFACTS_DIR } from './paths.js';
 import { startServer, type RunningServer } from './server.js';
 

@@ -6,7 +6,7 @@ import { chromium, type Browser } from 'playwright-core';
 const CHROMIUM_PATH = '/usr/bin/chromium';
 
 /** The flags every browser test of the repository uses (DEVELOPERS.md, "Browsers"). */
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
