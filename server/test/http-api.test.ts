@@ -2,17 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { databaseKinds } from './support/databases';
 import { decodeJwtPart, type TokenPair } from './support/http';
+import type { SessionView } from '../src/sessions/sessions.service';
 import { serveFreshDatabase } from './support/server';
 
 type ErrorBody = { statusCode: number; message: string; error: string };
-type SessionBody = {
-  id: string;
-  createdAt: string;
-  lastUsedAt: string;
-  userAgent: string | null;
-  ip: string | null;
-  current: boolean;
-};
 
 for (const kind of databaseKinds()) {
   describe(`HTTP API on ${kind}`, () => {
@@ -162,7 +155,7 @@ for (const kind of databaseKinds()) {
       it('records the device and address of each session', async () => {
         const pair = await fixture.api.signedIn('frank');
         await fixture.api.login('frank', 'correct horse battery', { 'user-agent': 'Phone/1.0' });
-        const sessions = await fixture.api.get<SessionBody[]>('/user/sessions', pair.access_token);
+        const sessions = await fixture.api.get<SessionView[]>('/user/sessions', pair.access_token);
         assert.equal(sessions.status, 200);
         assert.equal(sessions.body.length, 2);
         const current = sessions.body.filter((s) => s.current);
@@ -232,7 +225,7 @@ for (const kind of databaseKinds()) {
         );
         assert.equal((await fixture.api.refresh(other.body.refresh_token)).status, 401);
         assert.equal((await fixture.api.refresh(mine.refresh_token)).status, 200);
-        const left = await fixture.api.get<SessionBody[]>('/user/sessions', mine.access_token);
+        const left = await fixture.api.get<SessionView[]>('/user/sessions', mine.access_token);
         assert.deepEqual(
           left.body.map((s) => s.current),
           [true],
