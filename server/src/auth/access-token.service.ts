@@ -81,12 +81,11 @@ export class AccessTokenService {
     return undefined;
   }
 
-  /** Verifies a token (using the cache); undefined for any token that must not pass. */
+  /**
+   * Verifies a token that {@link lookup} did not know, and remembers the answer:
+   * undefined for any token that must not pass.
+   */
   async verify(token: string): Promise<Principal | undefined> {
-    const known = this.lookup(token);
-    if (known !== undefined) {
-      return known ?? undefined;
-    }
     const principal = await this.verifySignature(token);
     if (principal) {
       remember(this.verified, token, { principal, expiresAtMs: principal.exp * 1000 }, CACHE_SIZE);

@@ -65,11 +65,8 @@ export class LoginLimiter implements OnModuleDestroy {
     await this.limiter.delete(key);
   }
 
-  async onModuleDestroy(): Promise<void> {
-    if (this.redis) {
-      this.redis.disconnect();
-      await Promise.resolve();
-    }
+  onModuleDestroy(): void {
+    this.redis?.disconnect();
   }
 
   private markRedis(up: boolean): void {

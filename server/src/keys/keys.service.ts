@@ -18,6 +18,7 @@ import {
  */
 export class KeysService {
   private readonly byKid: ReadonlyMap<string, SigningKey>;
+  private readonly publicKeys: { keys: JWK[] };
 
   private constructor(
     readonly current: SigningKey,
@@ -25,6 +26,8 @@ export class KeysService {
     readonly refreshTokenSecret: Buffer,
   ) {
     this.byKid = new Map(keys.map((key) => [key.kid, key]));
+    const others = keys.filter((key) => key !== current);
+    this.publicKeys = { keys: [current, ...others].map((key) => key.publicJwk) };
   }
 
   static async create(config: AppConfig): Promise<KeysService> {
@@ -55,8 +58,7 @@ export class KeysService {
 
   /** The public keys, current first, for `/.well-known/jwks.json`. */
   jwks(): { keys: JWK[] } {
-    const others = [...this.byKid.values()].filter((key) => key !== this.current);
-    return { keys: [this.current, ...others].map((key) => key.publicJwk) };
+    return this.publicKeys;
   }
 }
 
