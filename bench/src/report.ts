@@ -153,31 +153,31 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
         holds: value === undefined ? undefined : value >= minimum,
       });
     };
-    atLeast('guarded req/s vs tutorial', 'guarded', 'tutorial', 8);
-    atLeast('guarded req/s vs ceiling', 'guarded', 'ceiling', 0.5);
-    {
-      const { s, o } = pair('guarded', 'tutorial');
-      const value = s && o && o.result.p99Ms > 0 ? s.result.p99Ms / o.result.p99Ms : undefined;
+    const ratioAtMost = (name: string, value: number | undefined, maximum: number): void => {
       checks.push({
-        name: 'guarded p99 vs tutorial',
+        name,
         database: label,
         measured: value === undefined ? 'not measured' : ratio(value),
-        required: '≤ 0.25×',
-        holds: value === undefined ? undefined : value <= 0.25,
+        required: `≤ ${maximum}×`,
+        holds: value === undefined ? undefined : value <= maximum,
       });
-    }
+    };
+    atLeast('guarded req/s vs tutorial', 'guarded', 'tutorial', 8);
+    atLeast('guarded req/s vs ceiling', 'guarded', 'ceiling', 0.5);
+    const guarded = pair('guarded', 'tutorial');
+    ratioAtMost(
+      'guarded p99 vs tutorial',
+      guarded.s && guarded.o && guarded.o.result.p99Ms > 0
+        ? guarded.s.result.p99Ms / guarded.o.result.p99Ms
+        : undefined,
+      0.25,
+    );
     atLeast('rejected req/s vs tutorial', 'rejected', 'tutorial', 8);
     atLeast('refresh req/s vs tutorial', 'refresh', 'tutorial', database === 'sqlite' ? 3 : 2);
     const storm = results.storms.find((s) => s.database === database);
     const stormRatio =
       storm && storm.baseline.p99Ms > 0 ? storm.underStorm.p99Ms / storm.baseline.p99Ms : undefined;
-    checks.push({
-      name: 'guarded p99 under login storm vs alone',
-      database: label,
-      measured: stormRatio === undefined ? 'not measured' : ratio(stormRatio),
-      required: '≤ 3×',
-      holds: stormRatio === undefined ? undefined : stormRatio <= 3,
-    });
+    ratioAtMost('guarded p99 under login storm vs alone', stormRatio, 3);
     const rss = [
       ...results.rows
         .filter((r) => r.database === database && r.target === 'seamless')
