@@ -14,6 +14,19 @@ const CONNECTION_ERROR_CODES = new Set([
   'SQLITE_BUSY',
   'SQLITE_LOCKED',
   'SQLITE_IOERR',
+  // PostgreSQL SQLSTATEs: connection exceptions, too many connections, lock trouble,
+  // and the server shutting down, crashed or still starting.
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '53300',
+  '40P01',
+  '55P03',
+  '57P01',
+  '57P02',
+  '57P03',
 ]);
 
 function codeOf(error: unknown): string | undefined {
@@ -42,6 +55,7 @@ export function isUniqueViolation(error: unknown): boolean {
   const code = codeOf(error);
   return (
     code === 'ER_DUP_ENTRY' ||
+    code === '23505' || // PostgreSQL unique_violation
     code === 'SQLITE_CONSTRAINT_UNIQUE' ||
     code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
   );
