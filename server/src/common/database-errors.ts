@@ -60,3 +60,12 @@ export function isUniqueViolation(error: unknown): boolean {
     code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
   );
 }
+
+/**
+ * True when PostgreSQL refused a statement because a concurrent transaction changed
+ * what it read (serialization_failure). Under REPEATABLE READ or SERIALIZABLE this is
+ * how a conditional UPDATE learns that it lost a race.
+ */
+export function isSerializationFailure(error: unknown): boolean {
+  return codeOf(error) === '40001';
+}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull, MoreThan, type QueryResult, type Repository } from 'typeorm';
+import { isSerializationFailure } from '../common/database-errors';
 import { positionalParameters } from '../database/placeholders';
 import { Session, type RevokeReason } from './session.entity';
 
@@ -97,6 +98,13 @@ export class SessionsRepository {
         true,
       );
       return result.affected === 1;
+    } catch (error) {
+      // Above READ COMMITTED, PostgreSQL answers the loser of two concurrent UPDATEs
+      // with a serialization failure instead of re-checking the WHERE: the same lost race.
+      if (isSerializationFailure(error)) {
+        return false;
+      }
+      throw error;
     } finally {
       await runner.release();
     }
