@@ -3,8 +3,9 @@ import { User } from './user/entity/user.entity';
 
 /**
  * TypeORM options for the tutorial's server, taken from DATABASE_URL so that it runs
- * on the same database as Seamless: `sqlite:PATH` (better-sqlite3) or
- * `mysql://user:pass@host:port/db` (mysql2, with the tutorial's options).
+ * on the same database as Seamless: `sqlite:PATH` (better-sqlite3),
+ * `mysql://user:pass@host:port/db` (mysql2, with the tutorial's options) or
+ * `postgres://user:pass@host:port/db` (pg, the same options with TypeORM's `postgres` type).
  * Query logging is off: the tutorial turns it on for development, and printing
  * every query would measure the terminal rather than the server.
  */
@@ -35,5 +36,20 @@ export function databaseOptions(url: string): TypeOrmModuleOptions {
       connectorPackage: 'mysql2',
     };
   }
-  throw new Error(`DATABASE_URL must be sqlite:PATH or mysql://…, got ${url}`);
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    const parsed = new URL(url);
+    return {
+      type: 'postgres',
+      host: parsed.hostname,
+      port: parsed.port === '' ? 5432 : Number(parsed.port),
+      username: decodeURIComponent(parsed.username),
+      password: decodeURIComponent(parsed.password),
+      database: decodeURIComponent(parsed.pathname.slice(1)),
+      synchronize: true,
+      logging: false,
+      entities: [User],
+      poolSize: 10,
+    };
+  }
+  throw new Error(`DATABASE_URL must be sqlite:PATH, mysql://… or postgres://…, got ${url}`);
 }

@@ -46,6 +46,7 @@ export interface BenchOptions {
    */
   repeat: number;
   mysqlUrl?: string;
+  pgUrl?: string;
   /** `taskset` CPU lists; undefined leaves scheduling to the OS. */
   serverCpus?: string;
   loadCpus?: string;
@@ -127,10 +128,10 @@ async function withTarget<T>(
   database: DatabaseKind,
   options: BenchOptions,
   usersNeeded: number,
-  body: (target: RunningTarget, dir: string) => Promise<T>,
+  body: (target: RunningTarget, dir: string, database: DatabaseKind) => Promise<T>,
 ): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), `bench-${name}-`));
-  const db = await createDatabase(database, name, dir, options.mysqlUrl);
+  const db = await createDatabase(database, name, dir, options);
   let target: RunningTarget | undefined;
   try {
     target = await startTarget(name, {
@@ -144,7 +145,7 @@ async function withTarget<T>(
       target,
       Array.from({ length: usersNeeded }, (_, i) => benchUser(i)),
     );
-    return await body(target, dir);
+    return await body(target, dir, database);
   } finally {
     await target?.stop();
     await db.drop();
@@ -155,6 +156,7 @@ async function withTarget<T>(
 async function measure(
   target: RunningTarget,
   dir: string,
+  database: DatabaseKind,
   scenario: ScenarioName,
   options: BenchOptions,
   stormUsers: number,
@@ -176,7 +178,7 @@ async function measure(
     seed: 20240601,
   };
   const rss = new PeakRss(target.pid);
-  const meter = new CpuMeter(target.pid, options.databases.includes('mysql') ? databasePids() : []);
+  const meter = new CpuMeter(target.pid, () => databasePids(database));
   try {
     const result = await generateLoad(plan, dir, options);
     return { result, peakRssMb: rss.stop(), cpu: meter.finish(result.cpuMs) };
@@ -212,7 +214,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
             database,
             options,
             options.connections,
-            (target, dir) => measure(target, dir, scenario, options, 0),
+            (target, dir, db) => measure(target, dir, db, scenario, options, 0),
           );
           if (measured === undefined || candidate.cpu.other < measured.cpu.other) {
             measured = candidate;
@@ -236,11 +238,12 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
           database,
           options,
           users,
-          async (target, dir) => {
-            const baseline = await measure(target, dir, 'guarded', options, 0);
+          async (target, dir, db) => {
+            const baseline = await measure(target, dir, db, 'guarded', options, 0);
             const underStorm = await measure(
               target,
               dir,
+              db,
               'guarded',
               options,
               options.stormConnections,

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import type { DatabaseKind } from './database';
 
 /** Clock ticks per second of /proc accounting (USER_HZ, 100 on Linux). */
 const TICKS_PER_SECOND = 100;
@@ -33,15 +34,27 @@ export function processCpuMs(pid: number): number {
 export interface CpuShare {
   server: number;
   loadGenerator: number;
-  /** The MariaDB/MySQL server process, when the run uses one (part of the system under test). */
+  /** The MariaDB/MySQL or PostgreSQL server processes, when the row uses one (part of the system under test). */
   database: number;
   /** Everything else on the machine: other processes competing with the measurement. */
   other: number;
 }
 
-/** Process ids of a local MariaDB/MySQL server, found by command name in /proc. */
-export function databasePids(): number[] {
+/** The command names of each database server's processes. */
+const DATABASE_PROGRAMS: Record<DatabaseKind, string[]> = {
+  sqlite: [],
+  mysql: ['mariadbd', 'mysqld'],
+  // The postmaster and one backend process per connection.
+  postgres: ['postgres'],
+};
+
+/** Process ids of a local database server of `kind`, found by command name in /proc. */
+export function databasePids(kind: DatabaseKind): number[] {
+  const programs = DATABASE_PROGRAMS[kind];
   const pids: number[] = [];
+  if (programs.length === 0) {
+    return pids;
+  }
   try {
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) {
@@ -49,7 +62,7 @@ export function databasePids(): number[] {
       }
       try {
         const name = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
-        if (name === 'mariadbd' || name === 'mysqld') {
+        if (programs.includes(name)) {
           pids.push(Number(entry));
         }
       } catch {
@@ -62,24 +75,37 @@ export function databasePids(): number[] {
   return pids;
 }
 
-/** Samples the machine, the server and this process, to be finished with the load generator's CPU time. */
+/**
+ * Samples the machine, the server and this process, to be finished with the load
+ * generator's CPU time. The database's processes are looked up at the start and at the
+ * finish: PostgreSQL starts a backend per new connection, and one that appears during
+ * the measurement counts from zero (one that ends during it is missed; pools keep theirs).
+ */
 export class CpuMeter {
   private readonly wallStart = performance.now();
   private readonly machineStart = machineBusyMs();
   private readonly serverStart: number;
-  private readonly databaseStart: number;
+  private readonly databaseStart: Map<number, number>;
   private readonly selfStart = process.cpuUsage();
 
   constructor(
     private readonly serverPid: number,
-    private readonly databasePidList: number[],
+    private readonly databasePids: () => number[],
   ) {
     this.serverStart = processCpuMs(serverPid);
-    this.databaseStart = this.databaseMs();
+    this.databaseStart = this.databaseCpu();
+  }
+
+  private databaseCpu(): Map<number, number> {
+    return new Map(this.databasePids().map((pid) => [pid, processCpuMs(pid)]));
   }
 
   private databaseMs(): number {
-    return this.databasePidList.reduce((sum, pid) => sum + processCpuMs(pid), 0);
+    let total = 0;
+    for (const [pid, ms] of this.databaseCpu()) {
+      total += ms - (this.databaseStart.get(pid) ?? 0);
+    }
+    return total;
   }
 
   /** Call while the server still runs, with the CPU milliseconds the load generator reported. */
@@ -88,7 +114,7 @@ export class CpuMeter {
     const server = processCpuMs(this.serverPid) - this.serverStart;
     const self = process.cpuUsage(this.selfStart);
     const runner = (self.user + self.system) / 1000;
-    const database = this.databaseMs() - this.databaseStart;
+    const database = this.databaseMs();
     const machine = machineBusyMs() - this.machineStart;
     const other = Math.max(0, machine - server - database - loadGeneratorCpuMs - runner);
     return {

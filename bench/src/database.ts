@@ -1,15 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
+import { Client } from 'pg';
 
 /** The databases a run can use. */
-export type DatabaseKind = 'sqlite' | 'mysql';
+export type DatabaseKind = 'sqlite' | 'mysql' | 'postgres';
+
+/** The database servers of a run: MariaDB/MySQL and PostgreSQL, each on a loopback address. */
+export interface DatabaseServers {
+  mysqlUrl?: string;
+  pgUrl?: string;
+}
 
 /** A throwaway database for one server process. */
 export interface Database {
   kind: DatabaseKind;
   url: string;
-  /** Removes the database (MariaDB); SQLite files go with their temporary folder. */
+  /** Removes the database (MariaDB, PostgreSQL); SQLite files go with their temporary folder. */
   drop(): Promise<void>;
 }
 
@@ -23,15 +30,26 @@ function adminConnection(baseUrl: string) {
   });
 }
 
+/** Runs `sql` on the PostgreSQL server of `pgUrl` (its default database), on a connection of its own. */
+async function pgAdmin<T>(pgUrl: string, sql: string): Promise<T[]> {
+  const client = new Client({ connectionString: pgUrl });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
 /**
- * Creates a fresh database: a new SQLite file under `dir`, or a new MariaDB/MySQL
- * database on the server of `mysqlUrl` (which must be a loopback address).
+ * Creates a fresh database: a new SQLite file under `dir`, or a new database on the
+ * MariaDB/MySQL or PostgreSQL server of `servers` (which must be loopback addresses).
  */
 export async function createDatabase(
   kind: DatabaseKind,
   label: string,
   dir: string,
-  mysqlUrl: string | undefined,
+  servers: DatabaseServers,
 ): Promise<Database> {
   if (kind === 'sqlite') {
     return {
@@ -40,10 +58,27 @@ export async function createDatabase(
       drop: () => Promise.resolve(),
     };
   }
+  const name = `bench_${label.replace(/[^A-Za-z0-9_]/g, '_')}_${randomBytes(4).toString('hex')}`;
+  if (kind === 'postgres') {
+    const { pgUrl } = servers;
+    if (pgUrl === undefined) {
+      throw new Error('PostgreSQL runs need BENCH_PG_URL or TEST_PG_URL');
+    }
+    await pgAdmin(pgUrl, `CREATE DATABASE "${name}"`);
+    const url = new URL(pgUrl);
+    url.pathname = `/${name}`;
+    return {
+      kind,
+      url: url.toString(),
+      drop: async () => {
+        await pgAdmin(pgUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      },
+    };
+  }
+  const { mysqlUrl } = servers;
   if (mysqlUrl === undefined) {
     throw new Error('MariaDB runs need BENCH_MYSQL_URL or TEST_MYSQL_URL');
   }
-  const name = `bench_${label.replace(/[^A-Za-z0-9_]/g, '_')}_${randomBytes(4).toString('hex')}`;
   const admin = await adminConnection(mysqlUrl);
   try {
     await admin.query(`CREATE DATABASE \`${name}\` DEFAULT CHARACTER SET utf8mb4`);
@@ -76,4 +111,10 @@ export async function mysqlVersion(mysqlUrl: string): Promise<string> {
   } finally {
     await admin.end();
   }
+}
+
+/** The server version of the PostgreSQL at `pgUrl`, for the report. */
+export async function postgresVersion(pgUrl: string): Promise<string> {
+  const [row] = await pgAdmin<{ server_version?: unknown }>(pgUrl, 'SHOW server_version');
+  return typeof row?.server_version === 'string' ? row.server_version : 'unknown';
 }

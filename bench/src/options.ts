@@ -43,7 +43,7 @@ function positiveInteger(value: string, what: string): number {
 
 /**
  * Reads the options from `--name=value` flags, falling back to BENCH_* variables:
- * duration, warmup (seconds), connections, databases (sqlite,mysql), scenarios,
+ * duration, warmup (seconds), connections, databases (sqlite,mysql,postgres), scenarios,
  * targets, storm (on/off), storm-connections, repeat, pin (on/off), server-cpus, load-cpus,
  * server-node-args, out (RESULTS.md path; `--no-write` for none).
  */
@@ -68,20 +68,31 @@ export function parseOptions(
   };
 
   const mysqlUrl = env.BENCH_MYSQL_URL ?? env.TEST_MYSQL_URL;
-  if (mysqlUrl !== undefined && !LOOPBACK.has(new URL(mysqlUrl).hostname)) {
-    throw new Error(
-      `the MySQL URL must point at a loopback address, got ${new URL(mysqlUrl).hostname}`,
-    );
+  const pgUrl = env.BENCH_PG_URL ?? env.TEST_PG_URL;
+  for (const [what, url] of [
+    ['MySQL', mysqlUrl],
+    ['PostgreSQL', pgUrl],
+  ] as const) {
+    if (url !== undefined && !LOOPBACK.has(new URL(url).hostname)) {
+      throw new Error(
+        `the ${what} URL must point at a loopback address, got ${new URL(url).hostname}`,
+      );
+    }
   }
   const databasesValue = get('databases');
   const databases: DatabaseKind[] =
     databasesValue === undefined
-      ? mysqlUrl === undefined
-        ? ['sqlite']
-        : ['sqlite', 'mysql']
-      : list(databasesValue, ['sqlite', 'mysql'] as const, 'database');
+      ? [
+          'sqlite',
+          ...(mysqlUrl === undefined ? [] : ['mysql' as const]),
+          ...(pgUrl === undefined ? [] : ['postgres' as const]),
+        ]
+      : list(databasesValue, ['sqlite', 'mysql', 'postgres'] as const, 'database');
   if (databases.includes('mysql') && mysqlUrl === undefined) {
     throw new Error('the mysql database needs BENCH_MYSQL_URL or TEST_MYSQL_URL');
+  }
+  if (databases.includes('postgres') && pgUrl === undefined) {
+    throw new Error('the postgres database needs BENCH_PG_URL or TEST_PG_URL');
   }
   const scenarios: ScenarioName[] = list(
     get('scenarios') ?? ALL_SCENARIOS.join(','),
@@ -110,6 +121,7 @@ export function parseOptions(
       stormConnections: positiveInteger(get('storm-connections') ?? '8', 'storm-connections'),
       repeat: positiveInteger(get('repeat') ?? '1', 'repeat'),
       mysqlUrl,
+      pgUrl,
       serverCpus: get('server-cpus') ?? pinning.serverCpus,
       loadCpus: get('load-cpus') ?? pinning.loadCpus,
       serverNodeArgs: serverArgs === undefined ? [] : serverArgs.split(' ').filter((a) => a !== ''),

@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runBenchmark } from './bench';
-import { mysqlVersion } from './database';
+import { mysqlVersion, postgresVersion } from './database';
 import { parseOptions } from './options';
 import { environmentMarkdown, resultsMarkdown } from './report';
 import { REPO_ROOT, SEAMLESS_MAIN } from './targets';
@@ -17,10 +17,16 @@ async function main(): Promise<void> {
     throw new Error(`${SEAMLESS_MAIN} is missing: run \`npm run build -w server\` first`);
   }
   const results = await runBenchmark(bench);
-  const mariadb =
-    bench.databases.includes('mysql') && bench.mysqlUrl !== undefined
-      ? await mysqlVersion(bench.mysqlUrl)
-      : undefined;
+  const versions = {
+    mariadb:
+      bench.databases.includes('mysql') && bench.mysqlUrl !== undefined
+        ? await mysqlVersion(bench.mysqlUrl)
+        : undefined,
+    postgres:
+      bench.databases.includes('postgres') && bench.pgUrl !== undefined
+        ? await postgresVersion(bench.pgUrl)
+        : undefined,
+  };
   const tables = resultsMarkdown(results);
   console.log(tables);
   if (out !== undefined) {
@@ -29,7 +35,7 @@ async function main(): Promise<void> {
       '',
       'Produced by `npm run bench -w bench`; see README.md for what each scenario does and the caveats.',
       '',
-      environmentMarkdown(results, mariadb),
+      environmentMarkdown(results, versions),
       '',
       tables,
       '',

@@ -8,6 +8,12 @@ import { checkTargets, resultsMarkdown } from '../src/report';
 import { SEAMLESS_MAIN, type TargetName } from '../src/targets';
 
 const mysqlUrl = process.env.TEST_MYSQL_URL;
+const pgUrl = process.env.TEST_PG_URL;
+const LABELS: Record<DatabaseKind, string> = {
+  sqlite: 'SQLite',
+  mysql: 'MariaDB',
+  postgres: 'PostgreSQL',
+};
 const seamlessBuilt = existsSync(SEAMLESS_MAIN);
 
 /** The statuses each scenario must see: anything else is a broken benchmark. */
@@ -44,6 +50,7 @@ function smokeOptions(database: DatabaseKind, targets: TargetName[]): BenchOptio
     stormConnections: 2,
     repeat: 1,
     mysqlUrl,
+    pgUrl,
     serverNodeArgs: [],
     log: () => {},
   };
@@ -81,7 +88,7 @@ async function smoke(database: DatabaseKind, t: { diagnostic(message: string): v
   }
 
   const table = resultsMarkdown(results);
-  assert.match(table, database === 'sqlite' ? /### SQLite/ : /### MariaDB/);
+  assert.match(table, new RegExp(`### ${LABELS[database]}`));
   for (const scenario of ALL_SCENARIOS) {
     assert.match(table, new RegExp(`^\\| ${scenario} \\|`, 'm'));
   }
@@ -98,5 +105,13 @@ void test(
   { timeout: 300_000, skip: mysqlUrl === undefined ? 'TEST_MYSQL_URL is not set' : false },
   async (t) => {
     await smoke('mysql', t);
+  },
+);
+
+void test(
+  'every scenario runs against every target on PostgreSQL',
+  { timeout: 300_000, skip: pgUrl === undefined ? 'TEST_PG_URL is not set' : false },
+  async (t) => {
+    await smoke('postgres', t);
   },
 );

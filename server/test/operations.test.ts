@@ -49,12 +49,27 @@ describe('configuration', () => {
     assert.equal(loadConfig({ ACCESS_TOKEN_TTL: '90' }).accessTokenTtl, 90);
   });
 
+  it('reads a database URL of each kind', () => {
+    assert.deepEqual(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).database, {
+      type: 'sqlite',
+      path: ':memory:',
+    });
+    for (const url of [
+      'mysql://u:p@db:3306/seamless',
+      'postgres://u:p@db:5432/seamless',
+      'postgresql://u:p@db/seamless?sslmode=require',
+    ]) {
+      const type = url.startsWith('mysql') ? 'mysql' : 'postgres';
+      assert.deepEqual(loadConfig({ DATABASE_URL: url }).database, { type, url }, url);
+    }
+  });
+
   it('names a bad variable and never echoes its value', () => {
     const cases: Record<string, string> = {
       ACCESS_TOKEN_TTL: 'soonish',
       REFRESH_TOKEN_TTL: '-1d',
       PORT: '70000',
-      DATABASE_URL: 'postgres://x',
+      DATABASE_URL: 'mongodb://db:27017/seamless',
       LOGIN_MAX_ATTEMPTS: 'ten',
       REDIS_URL: 'localhost',
       SEED_DEMO_USER: 'yes-please',

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { parseDuration } from '../src/config/duration';
+import { positionalParameters } from '../src/database/placeholders';
 import { maskQuery } from '../src/logging/logger';
 import { RefreshTokenCodec } from '../src/sessions/refresh-token.codec';
 import {
@@ -95,6 +96,18 @@ describe('decideRefresh', () => {
         10_000,
       ).length <= 1024,
     );
+  });
+});
+
+describe('positionalParameters', () => {
+  it('numbers the placeholders for PostgreSQL, outside string literals only', () => {
+    const sql = "UPDATE t SET a = ?, b = 'why? it''s ?' WHERE c = ? AND d = '?'";
+    assert.equal(
+      positionalParameters(sql, 'postgres'),
+      "UPDATE t SET a = $1, b = 'why? it''s ?' WHERE c = $2 AND d = '?'",
+    );
+    assert.equal(positionalParameters(sql, 'mysql'), sql);
+    assert.equal(positionalParameters(sql, 'better-sqlite3'), sql);
   });
 });
 

@@ -14,6 +14,19 @@ const CONNECTION_ERROR_CODES = new Set([
   'SQLITE_BUSY',
   'SQLITE_LOCKED',
   'SQLITE_IOERR',
+  // PostgreSQL SQLSTATEs: connection exceptions, too many connections, lock trouble,
+  // and the server shutting down, crashed or still starting.
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '53300',
+  '40P01',
+  '55P03',
+  '57P01',
+  '57P02',
+  '57P03',
 ]);
 
 function codeOf(error: unknown): string | undefined {
@@ -42,7 +55,17 @@ export function isUniqueViolation(error: unknown): boolean {
   const code = codeOf(error);
   return (
     code === 'ER_DUP_ENTRY' ||
+    code === '23505' || // PostgreSQL unique_violation
     code === 'SQLITE_CONSTRAINT_UNIQUE' ||
     code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
   );
+}
+
+/**
+ * True when PostgreSQL refused a statement because a concurrent transaction changed
+ * what it read (serialization_failure). Under REPEATABLE READ or SERIALIZABLE this is
+ * how a conditional UPDATE learns that it lost a race.
+ */
+export function isSerializationFailure(error: unknown): boolean {
+  return codeOf(error) === '40001';
 }

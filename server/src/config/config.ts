@@ -2,7 +2,10 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from './duration';
 
-export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'mysql'; url: string };
+export type DatabaseConfig =
+  | { type: 'sqlite'; path: string }
+  | { type: 'mysql'; url: string }
+  | { type: 'postgres'; url: string };
 
 /** The server's whole configuration, validated once at boot. */
 export interface AppConfig {
@@ -65,8 +68,8 @@ const envSchema = z.object({
   DATABASE_URL: z
     .string()
     .regex(
-      /^(sqlite:.+|mysql:\/\/.+)$/,
-      'expected sqlite:PATH, sqlite::memory: or mysql://user:pass@host:port/db',
+      /^(sqlite:.+|mysql:\/\/.+|postgres(ql)?:\/\/.+)$/,
+      'expected sqlite:PATH, sqlite::memory:, mysql://user:pass@host:port/db or postgres://user:pass@host:port/db',
     )
     .optional(),
   REDIS_URL: z
@@ -165,6 +168,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 function parseDatabaseUrl(url: string): DatabaseConfig {
   if (url.startsWith('mysql://')) {
     return { type: 'mysql', url };
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    return { type: 'postgres', url };
   }
   const path = url.slice('sqlite:'.length);
   return { type: 'sqlite', path: path === ':memory:' ? path : resolve(path) };

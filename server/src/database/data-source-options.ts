@@ -9,7 +9,7 @@ import { CreateUsersAndSessions1732700000000 } from './migrations/1732700000000-
 export const entities = [User, Session];
 export const migrations = [CreateUsersAndSessions1732700000000];
 
-/** TypeORM options for either database; migrations, never `synchronize`, create the schema. */
+/** TypeORM options for each database; migrations, never `synchronize`, create the schema. */
 export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
   const common = {
     entities,
@@ -29,6 +29,19 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
       connectTimeout: 3000,
       // Fail fast while the database is down instead of queueing requests forever.
       extra: { connectionLimit: 10, queueLimit: 200, enableKeepAlive: true },
+    };
+  }
+  if (database.type === 'postgres') {
+    return {
+      ...common,
+      type: 'postgres',
+      url: database.url,
+      applicationName: 'seamless',
+      poolSize: 10,
+      // Also how long a request waits for a pooled connection: while the database is
+      // down, requests fail fast (503) instead of queueing forever.
+      connectTimeoutMS: 3000,
+      extra: { keepAlive: true },
     };
   }
   if (database.path !== ':memory:') {

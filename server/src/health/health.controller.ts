@@ -13,7 +13,10 @@ export class HealthController {
 
   @Public()
   @Get()
-  @ApiOkResponse({ description: '{ status: "ok" }' })
+  @ApiOkResponse({
+    description:
+      '{ status: "ok" }: the database (SQLite, MySQL/MariaDB or PostgreSQL, from DATABASE_URL) answered within 2 s',
+  })
   @ApiServiceUnavailableResponse({ description: 'The database is unreachable' })
   async check(): Promise<{ status: 'ok' }> {
     let timer: NodeJS.Timeout | undefined;

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull, MoreThan, type QueryResult, type Repository } from 'typeorm';
+import { isSerializationFailure } from '../common/database-errors';
+import { positionalParameters } from '../database/placeholders';
 import { Session, type RevokeReason } from './session.entity';
 
 export interface SessionWithUsername {
@@ -27,9 +29,22 @@ interface SessionRow {
 @Injectable()
 export class SessionsRepository {
   private readonly sessions: Repository<Session>;
+  private readonly findWithUsernameSql: string;
+  private readonly compareAndRotateSql: string;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.sessions = dataSource.getRepository(Session);
+    const sql = (text: string) => positionalParameters(text, dataSource.options.type);
+    this.findWithUsernameSql = sql(
+      `SELECT s.id, s.user_id, s.counter, s.rotations, s.created_at, s.last_used_at, s.expires_at,
+              s.revoked_at, s.revoke_reason, s.user_agent, s.ip, u.username
+         FROM sessions s INNER JOIN users u ON u.id = s.user_id
+        WHERE s.id = ?`,
+    );
+    this.compareAndRotateSql = sql(
+      `UPDATE sessions SET counter = ?, rotations = ?, last_used_at = ?, expires_at = ?
+        WHERE id = ? AND counter = ? AND revoked_at IS NULL`,
+    );
   }
 
   async insert(session: Session): Promise<void> {
@@ -42,13 +57,7 @@ export class SessionsRepository {
    * query builder cost more CPU than the queries themselves.
    */
   async findWithUsername(id: string): Promise<SessionWithUsername | null> {
-    const rows: SessionRow[] = await this.dataSource.query(
-      `SELECT s.id, s.user_id, s.counter, s.rotations, s.created_at, s.last_used_at, s.expires_at,
-              s.revoked_at, s.revoke_reason, s.user_agent, s.ip, u.username
-         FROM sessions s INNER JOIN users u ON u.id = s.user_id
-        WHERE s.id = ?`,
-      [id],
-    );
+    const rows: SessionRow[] = await this.dataSource.query(this.findWithUsernameSql, [id]);
     const row = rows[0];
     if (!row) {
       return null;
@@ -71,24 +80,31 @@ export class SessionsRepository {
 
   /**
    * Moves the session from `expectedCounter` to the next one in a single conditional
-   * UPDATE: atomic on both databases, so concurrent refreshes of one token (in one
-   * process or many) can never fork a session; exactly one of them wins.
+   * UPDATE: atomic on every supported database, so concurrent refreshes of one token
+   * (in one process or many) can never fork a session; exactly one of them wins.
    */
   async compareAndRotate(
     id: string,
     expectedCounter: number,
     next: Pick<Session, 'rotations' | 'lastUsedAt' | 'expiresAt'>,
   ): Promise<boolean> {
-    // A query runner of its own, for the structured result: only it reports affected rows on both drivers.
+    // A query runner of its own, for the structured result: only it reports affected
+    // rows the same way on every driver (the plain results differ per driver).
     const runner = this.dataSource.createQueryRunner();
     try {
       const result: QueryResult = await runner.query(
-        `UPDATE sessions SET counter = ?, rotations = ?, last_used_at = ?, expires_at = ?
-          WHERE id = ? AND counter = ? AND revoked_at IS NULL`,
+        this.compareAndRotateSql,
         [expectedCounter + 1, next.rotations, next.lastUsedAt, next.expiresAt, id, expectedCounter],
         true,
       );
       return result.affected === 1;
+    } catch (error) {
+      // Above READ COMMITTED, PostgreSQL answers the loser of two concurrent UPDATEs
+      // with a serialization failure instead of re-checking the WHERE: the same lost race.
+      if (isSerializationFailure(error)) {
+        return false;
+      }
+      throw error;
     } finally {
       await runner.release();
     }

@@ -4,29 +4,45 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createConnection } from 'mysql2/promise';
+import { Client } from 'pg';
+import { positionalParameters } from '../../src/database/placeholders';
 
-/** A database a suite runs against: a fresh SQLite file, or a fresh MariaDB database. */
+/** A database a suite runs against: a fresh SQLite file, or a fresh MariaDB or PostgreSQL database. */
 export interface TestDatabase {
-  name: 'sqlite' | 'mariadb';
+  name: 'sqlite' | 'mariadb' | 'postgres';
   url: string;
-  /** Runs raw SQL against the database, as an operator (or a thief) would. */
+  /**
+   * Runs raw SQL against the database, as an operator (or a thief) would. Placeholders
+   * are `?` on every database. PostgreSQL hands BIGINT and COUNT back as strings.
+   */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   drop(): Promise<void>;
 }
 
 export const mysqlUrl = process.env.TEST_MYSQL_URL;
+/** A PostgreSQL server to create test databases on, e.g. postgres://postgres@127.0.0.1:5432/ */
+export const pgUrl = process.env.TEST_PG_URL;
 
 /**
  * The databases every persistence behaviour is tested on: SQLite always, MariaDB when
- * TEST_MYSQL_URL is set. In CI a missing TEST_MYSQL_URL is a failure, not a skip.
+ * TEST_MYSQL_URL is set, PostgreSQL when TEST_PG_URL is set. In CI a missing URL is a
+ * failure, not a skip.
  */
 export function databaseKinds(): TestDatabase['name'][] {
-  if (!mysqlUrl && process.env.CI === 'true') {
-    test('MariaDB is available in CI', () => {
-      throw new Error('CI=true but TEST_MYSQL_URL is not set: the MariaDB tests could not run');
-    });
+  const kinds: TestDatabase['name'][] = ['sqlite'];
+  for (const [kind, url, variable, label] of [
+    ['mariadb', mysqlUrl, 'TEST_MYSQL_URL', 'MariaDB'],
+    ['postgres', pgUrl, 'TEST_PG_URL', 'PostgreSQL'],
+  ] as const) {
+    if (url) {
+      kinds.push(kind);
+    } else if (process.env.CI === 'true') {
+      test(`${label} is available in CI`, () => {
+        throw new Error(`CI=true but ${variable} is not set: the ${label} tests could not run`);
+      });
+    }
   }
-  return mysqlUrl ? ['sqlite', 'mariadb'] : ['sqlite'];
+  return kinds;
 }
 
 export async function createTestDatabase(kind: TestDatabase['name']): Promise<TestDatabase> {
@@ -53,6 +69,9 @@ export async function createTestDatabase(kind: TestDatabase['name']): Promise<Te
       },
     };
   }
+  if (kind === 'postgres') {
+    return createPostgresDatabase();
+  }
   if (!mysqlUrl) {
     throw new Error('TEST_MYSQL_URL is not set');
   }
@@ -72,6 +91,34 @@ export async function createTestDatabase(kind: TestDatabase['name']): Promise<Te
     drop: async () => {
       await connection.end();
       await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await admin.end();
+    },
+  };
+}
+
+async function createPostgresDatabase(): Promise<TestDatabase> {
+  if (!pgUrl) {
+    throw new Error('TEST_PG_URL is not set');
+  }
+  const name = `seamless_test_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: pgUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const url = new URL(pgUrl);
+  url.pathname = `/${name}`;
+  const connection = new Client({ connectionString: url.toString() });
+  await connection.connect();
+  return {
+    name: 'postgres',
+    url: url.toString(),
+    query: async <T>(sql: string, params: unknown[] = []) => {
+      const result = await connection.query(positionalParameters(sql, 'postgres'), params);
+      return result.rows as T[];
+    },
+    drop: async () => {
+      await connection.end();
+      // FORCE: a server the suite killed may have left connections behind.
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await admin.end();
     },
   };
