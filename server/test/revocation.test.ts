@@ -236,3 +236,24 @@ for (const kind of databaseKinds()) {
     });
   });
 }
+
+describe('REVOCATION_CHECK=false (only for measuring what the check costs)', () => {
+  const fixture = serveFreshDatabase('sqlite', { REVOCATION_CHECK: 'false' });
+
+  it('lets an ended session’s access token work until exp, as before, and says so', async () => {
+    const pair = await fixture.api.signedIn('unchecked');
+    assert.equal(
+      (await fixture.api.request('POST', '/user/logout', { token: pair.access_token })).status,
+      204,
+    );
+    assert.equal((await fixture.api.get('/bbb', pair.access_token)).status, 200);
+    assert.equal((await fixture.api.refresh(pair.refresh_token)).status, 401);
+    assert.deepEqual((await fixture.api.get('/health')).body, {
+      status: 'ok',
+      revocations: 'off',
+    });
+    // Other services still learn of the ended session.
+    const feed = await fixture.api.get<Feed>('/.well-known/revoked-sessions');
+    assert.ok(feed.body.revoked.includes(sidOf(pair)));
+  });
+});
