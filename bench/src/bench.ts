@@ -7,6 +7,7 @@ import { createDatabase, type DatabaseKind } from './database';
 import type { LoadPlan, LoadResult, ScenarioName } from './loadgen';
 import { PeakRss } from './rss';
 import {
+  endSessions,
   registerUsers,
   spoil,
   startTarget,
@@ -40,6 +41,8 @@ export interface BenchOptions {
   /** Run the login-storm measurement (Seamless only). */
   storm: boolean;
   stormConnections: number;
+  /** Measure the guarded path with the revocation check against without it (Seamless only). */
+  revocation: boolean;
   /**
    * Measurements per scenario and target; the report keeps the one during which other
    * processes took the least CPU (chosen on conditions, never on the outcome).
@@ -75,11 +78,30 @@ export interface StormRow {
   underStormCpu: CpuShare;
 }
 
+/**
+ * Seamless's `guarded` on two fresh servers of one build: one with REVOCATION_CHECK=false,
+ * one as shipped, with sessions ended beforehand so that its list is not empty.
+ */
+export interface RevocationRow {
+  database: DatabaseKind;
+  unchecked: LoadResult;
+  checked: LoadResult;
+  /** How many ended sessions the checked server listed when the measurement began. */
+  revokedSessions: number;
+  peakRssMb: number;
+  uncheckedCpu: CpuShare;
+  checkedCpu: CpuShare;
+}
+
+/** Sessions ended on the checked server before its measurement. */
+export const REVOKED_SESSIONS = 64;
+
 /** Everything one run measured. */
 export interface BenchResults {
   options: BenchOptions;
   rows: ScenarioRow[];
   storms: StormRow[];
+  revocations: RevocationRow[];
   startedAt: Date;
   finishedAt: Date;
 }
@@ -129,6 +151,7 @@ async function withTarget<T>(
   options: BenchOptions,
   usersNeeded: number,
   body: (target: RunningTarget, dir: string, database: DatabaseKind) => Promise<T>,
+  env?: Record<string, string>,
 ): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), `bench-${name}-`));
   const db = await createDatabase(database, name, dir, options);
@@ -140,6 +163,7 @@ async function withTarget<T>(
       benchUsers: usersNeeded,
       cpus: options.serverCpus,
       nodeArgs: options.serverNodeArgs,
+      env,
     });
     await registerUsers(
       target,
@@ -201,6 +225,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
   const startedAt = new Date();
   const rows: ScenarioRow[] = [];
   const storms: StormRow[] = [];
+  const revocations: RevocationRow[] = [];
   for (const database of options.databases) {
     for (const scenario of options.scenarios) {
       for (const name of options.targets) {
@@ -271,6 +296,65 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
         `${database} login storm: guarded alone ${summary(storm.baseline)}; under storm ${summary(storm.underStorm)}; storm logins ${storm.underStorm.storm?.rps.toFixed(0) ?? '?'} req/s`,
       );
     }
+    if (options.revocation && options.targets.includes('seamless')) {
+      const row = await measureRevocationCheck(database, options);
+      revocations.push(row);
+      options.log(
+        `${database} revocation check: without ${summary(row.unchecked)}; with (${row.revokedSessions} ended sessions listed) ${summary(row.checked)}`,
+      );
+    }
   }
-  return { options, rows, storms, startedAt, finishedAt: new Date() };
+  return { options, rows, storms, revocations, startedAt, finishedAt: new Date() };
+}
+
+/**
+ * The guarded path without the revocation check, then with it, each on a fresh server
+ * of the same build; with --repeat, the pair measured with the least interference.
+ */
+async function measureRevocationCheck(
+  database: DatabaseKind,
+  options: BenchOptions,
+): Promise<RevocationRow> {
+  let best: RevocationRow | undefined;
+  for (let attempt = 0; attempt < Math.max(1, options.repeat); attempt++) {
+    const unchecked = await withTarget(
+      'seamless',
+      database,
+      options,
+      options.connections,
+      (target, dir) => measure(target, dir, 'guarded', options, 0),
+      { REVOCATION_CHECK: 'false' },
+    );
+    const checked = await withTarget(
+      'seamless',
+      database,
+      options,
+      options.connections + REVOKED_SESSIONS,
+      async (target, dir) => {
+        const revokedSessions = await endSessions(
+          target,
+          Array.from({ length: REVOKED_SESSIONS }, (_, i) => benchUser(options.connections + i)),
+        );
+        return { revokedSessions, ...(await measure(target, dir, 'guarded', options, 0)) };
+      },
+    );
+    const candidate: RevocationRow = {
+      database,
+      unchecked: unchecked.result,
+      checked: checked.result,
+      revokedSessions: checked.revokedSessions,
+      peakRssMb: Math.max(unchecked.peakRssMb, checked.peakRssMb),
+      uncheckedCpu: unchecked.cpu,
+      checkedCpu: checked.cpu,
+    };
+    const disturbance = (row: RevocationRow): number =>
+      Math.max(row.uncheckedCpu.other, row.checkedCpu.other);
+    if (best === undefined || disturbance(candidate) < disturbance(best)) {
+      best = candidate;
+    }
+  }
+  if (best === undefined) {
+    throw new Error('the revocation check was not measured');
+  }
+  return best;
 }

@@ -44,7 +44,8 @@ function positiveInteger(value: string, what: string): number {
 /**
  * Reads the options from `--name=value` flags, falling back to BENCH_* variables:
  * duration, warmup (seconds), connections, databases (sqlite,mysql,postgres), scenarios,
- * targets, storm (on/off), storm-connections, repeat, pin (on/off), server-cpus, load-cpus,
+ * targets, storm (on/off), storm-connections, revocation (on/off), repeat, pin (on/off),
+ * server-cpus, load-cpus,
  * server-node-args, out (RESULTS.md path; `--no-write` for none).
  */
 export function parseOptions(
@@ -118,6 +119,7 @@ export function parseOptions(
       scenarios,
       targets,
       storm: on('storm', true),
+      revocation: on('revocation', true),
       stormConnections: positiveInteger(get('storm-connections') ?? '8', 'storm-connections'),
       repeat: positiveInteger(get('repeat') ?? '1', 'repeat'),
       mysqlUrl,

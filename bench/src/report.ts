@@ -93,6 +93,20 @@ function stormTable(results: BenchResults): string {
   return lines.join('\n');
 }
 
+function revocationTable(results: BenchResults): string {
+  const lines = [
+    '| database | guarded req/s without check | with check | with ÷ without | p99 ms without / with | ended sessions listed | errors (without / with) | peak RSS MB |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const row of results.revocations) {
+    const share = row.unchecked.rps > 0 ? row.checked.rps / row.unchecked.rps : 0;
+    lines.push(
+      `| ${DATABASE_LABELS[row.database]} | ${fixed(row.unchecked.rps, 0)} | ${fixed(row.checked.rps, 0)} | ${ratio(share)} | ${fixed(row.unchecked.p99Ms, 2)} / ${fixed(row.checked.p99Ms, 2)} | ${row.revokedSessions} | ${row.unchecked.errors} / ${row.checked.errors} | ${fixed(row.peakRssMb, 0)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
 const cores = (value: number): string => value.toFixed(2);
 
 /**
@@ -120,6 +134,16 @@ function conditionsTable(results: BenchResults): string {
       );
     }
   }
+  for (const row of results.revocations) {
+    for (const [label, cpu] of [
+      ['guarded, no revocation check', row.uncheckedCpu],
+      ['guarded, revocation check', row.checkedCpu],
+    ] as const) {
+      lines.push(
+        `| ${DATABASE_LABELS[row.database]} | ${label} | Seamless | ${cores(cpu.server)} | ${cores(cpu.loadGenerator)} | ${cores(cpu.database)} | ${cores(cpu.other)} |`,
+      );
+    }
+  }
   return lines.join('\n');
 }
 
@@ -128,6 +152,7 @@ export function maxOtherCpu(results: BenchResults): number {
   const shares = [
     ...results.rows.map((r) => r.cpu.other),
     ...results.storms.flatMap((s) => [s.baselineCpu.other, s.underStormCpu.other]),
+    ...results.revocations.flatMap((r) => [r.uncheckedCpu.other, r.checkedCpu.other]),
   ];
   return shares.length > 0 ? Math.max(...shares) : 0;
 }
@@ -182,11 +207,24 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
     const stormRatio =
       storm && storm.baseline.p99Ms > 0 ? storm.underStorm.p99Ms / storm.baseline.p99Ms : undefined;
     ratioAtMost('guarded p99 under login storm vs alone', stormRatio, 3);
+    const revocation = results.revocations.find((r) => r.database === database);
+    const checkedShare =
+      revocation && revocation.unchecked.rps > 0
+        ? revocation.checked.rps / revocation.unchecked.rps
+        : undefined;
+    checks.push({
+      name: 'guarded req/s with revocation check vs without',
+      database: label,
+      measured: checkedShare === undefined ? 'not measured' : ratio(checkedShare),
+      required: '≥ 0.95×',
+      holds: checkedShare === undefined ? undefined : checkedShare >= 0.95,
+    });
     const rss = [
       ...results.rows
         .filter((r) => r.database === database && r.target === 'seamless')
         .map((r) => r.peakRssMb),
       ...results.storms.filter((s) => s.database === database).map((s) => s.peakRssMb),
+      ...results.revocations.filter((r) => r.database === database).map((r) => r.peakRssMb),
     ];
     const peak = rss.length > 0 ? Math.max(...rss) : undefined;
     checks.push({
@@ -219,6 +257,9 @@ export function resultsMarkdown(results: BenchResults): string {
   }
   if (results.storms.length > 0) {
     parts.push(`### Login storm (Seamless)\n\n${stormTable(results)}`);
+  }
+  if (results.revocations.length > 0) {
+    parts.push(`### Revocation check (Seamless, guarded)\n\n${revocationTable(results)}`);
   }
   parts.push(`### Targets\n\n${checksTable(checkTargets(results))}`);
   const other = maxOtherCpu(results);

@@ -45,6 +45,8 @@ export interface StartOptions {
   cpus?: string;
   /** Extra Node options for the server (for example `--cpu-prof`). */
   nodeArgs: string[];
+  /** Extra environment for Seamless (for example `REVOCATION_CHECK=false`). */
+  env?: Record<string, string>;
 }
 
 /** Finds a free loopback port (the servers do not accept PORT=0). */
@@ -88,6 +90,7 @@ function targetEnv(name: TargetName, port: number, options: StartOptions): NodeJ
         LOGIN_MAX_ATTEMPTS: '1000000000',
         ACCESS_TOKEN_TTL: '2h',
         NODE_ENV: 'development',
+        ...options.env,
       };
     case 'tutorial':
       return {
@@ -205,6 +208,30 @@ export async function registerUsers(target: RunningTarget, users: Credentials[])
       throw new Error(`register ${credentials.username} failed: ${response.status}`);
     }
   });
+}
+
+/**
+ * Signs each user in and out again over the API: sessions ended the ordinary way,
+ * which the server must then refuse. Returns how many the revoked-sessions feed lists.
+ */
+export async function endSessions(target: RunningTarget, users: Credentials[]): Promise<number> {
+  await inBatches(users, 8, async (credentials) => {
+    const { access } = await login(target.origin, credentials);
+    const response = await fetch(`${target.origin}/user/logout`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${access}` },
+      signal: AbortSignal.timeout(30_000),
+    });
+    await response.body?.cancel();
+    if (response.status !== 204) {
+      throw new Error(`logout of ${credentials.username} failed: ${response.status}`);
+    }
+  });
+  const feed = await fetch(`${target.origin}/.well-known/revoked-sessions`, {
+    signal: AbortSignal.timeout(30_000),
+  });
+  const body = (await feed.json()) as { revoked?: unknown };
+  return Array.isArray(body.revoked) ? body.revoked.length : 0;
 }
 
 /** Gives each of `count` workers its own user and session. */

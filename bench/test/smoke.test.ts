@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
-import { ALL_SCENARIOS, ALL_TARGETS, runBenchmark, type BenchOptions } from '../src/bench';
+import {
+  ALL_SCENARIOS,
+  ALL_TARGETS,
+  REVOKED_SESSIONS,
+  runBenchmark,
+  type BenchOptions,
+} from '../src/bench';
 import type { DatabaseKind } from '../src/database';
 import type { LoadResult, ScenarioName } from '../src/loadgen';
 import { checkTargets, resultsMarkdown } from '../src/report';
@@ -48,6 +54,7 @@ function smokeOptions(database: DatabaseKind, targets: TargetName[]): BenchOptio
     targets,
     storm: targets.includes('seamless'),
     stormConnections: 2,
+    revocation: targets.includes('seamless'),
     repeat: 1,
     mysqlUrl,
     pgUrl,
@@ -85,6 +92,11 @@ async function smoke(database: DatabaseKind, t: { diagnostic(message: string): v
     assertStatuses('guarded', 'seamless', storm.underStorm);
     assert.ok((storm.underStorm.storm?.requests ?? 0) > 0, 'the storm made no login');
     assert.equal(storm.underStorm.storm?.errors, 0, 'storm logins failed');
+    const [revocation] = results.revocations;
+    assert.ok(revocation, 'the revocation check was not measured');
+    assertStatuses('guarded', 'seamless', revocation.unchecked);
+    assertStatuses('guarded', 'seamless', revocation.checked);
+    assert.ok(revocation.revokedSessions >= REVOKED_SESSIONS, 'the ended sessions are listed');
   }
 
   const table = resultsMarkdown(results);
@@ -93,7 +105,7 @@ async function smoke(database: DatabaseKind, t: { diagnostic(message: string): v
     assert.match(table, new RegExp(`^\\| ${scenario} \\|`, 'm'));
   }
   assert.match(table, /### Targets/);
-  assert.equal(checkTargets(results).length, 7);
+  assert.equal(checkTargets(results).length, 8);
 }
 
 void test('every scenario runs against every target on SQLite', { timeout: 300_000 }, async (t) => {

@@ -13,6 +13,7 @@ import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { HealthController } from './health/health.controller';
 import { KeysModule } from './keys/keys.module';
+import { RevocationModule } from './revocation/revocation.module';
 import { SessionsController } from './sessions/sessions.controller';
 import { SessionsRepository } from './sessions/sessions.repository';
 import { SessionsService } from './sessions/sessions.service';
@@ -34,6 +35,7 @@ export class AppModule {
           retryDelay: 1000,
         }),
         KeysModule,
+        RevocationModule,
       ],
       controllers: [AppController, AuthController, SessionsController, HealthController],
       providers: [

@@ -243,8 +243,9 @@ for (const kind of databaseKinds()) {
         assert.equal((await fixture.api.refresh(a.refresh_token)).status, 401);
         assert.equal((await fixture.api.refresh(b.body.refresh_token)).status, 401);
         assert.equal((await fixture.api.refresh(someoneElse.refresh_token)).status, 200);
-        // Access tokens already issued live until their exp (rule 5).
-        assert.equal((await fixture.api.get('/bbb', a.access_token)).status, 200);
+        // Its access tokens are refused at once too (rule 5); another user's still work.
+        assert.equal((await fixture.api.get('/bbb', a.access_token)).status, 401);
+        assert.equal((await fixture.api.get('/bbb', someoneElse.access_token)).status, 200);
       });
     });
 
@@ -264,10 +265,10 @@ for (const kind of databaseKinds()) {
         assert.ok(reply.body.keys.some((key) => key.kid === kid));
       });
 
-      it('GET /health answers {status: "ok"}', async () => {
+      it('GET /health answers {status: "ok"} and that revocations are current', async () => {
         const reply = await fixture.api.get('/health');
         assert.equal(reply.status, 200);
-        assert.deepEqual(reply.body, { status: 'ok' });
+        assert.deepEqual(reply.body, { status: 'ok', revocations: 'current' });
       });
 
       it('describes the API at /docs', async () => {

@@ -2,6 +2,7 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { Errors } from '../common/domain-error';
+import { RevocationList } from '../revocation/revocation-list';
 import { AccessTokenService, type Principal } from './access-token.service';
 import { IS_PUBLIC } from './public.decorator';
 
@@ -9,14 +10,15 @@ export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
 
 /**
  * On by default for every route (routes opt out with @Public()). It reads the Bearer
- * token and nothing else: no database, so protected routes keep answering while the
- * database is down.
+ * token and the in-memory list of ended sessions, nothing else: no database, so
+ * protected routes keep answering while the database is down.
  */
 @Injectable()
 export class AccessTokenGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: AccessTokenService,
+    private readonly revoked: RevocationList,
   ) {}
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
@@ -38,15 +40,15 @@ export class AccessTokenGuard implements CanActivate {
     }
     const token = header.slice(7).trim();
     const known = this.tokens.lookup(token);
-    if (known) {
+    if (known && !this.revoked.has(known.sessionId)) {
       request.principal = known;
       return true;
     }
-    if (known === null) {
+    if (known !== undefined) {
       throw Errors.invalidToken;
     }
     return this.tokens.verify(token).then((principal) => {
-      if (!principal) {
+      if (!principal || this.revoked.has(principal.sessionId)) {
         throw Errors.invalidToken;
       }
       request.principal = principal;

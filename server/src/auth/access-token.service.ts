@@ -43,7 +43,12 @@ export class AccessTokenService {
     return this.config.accessTokenTtl;
   }
 
-  async sign(user: { id: number; username: string }, sessionId: string): Promise<string> {
+  /** An access token of the session; it expires after ACCESS_TOKEN_TTL, or at `notAfter` (epoch s) if sooner. */
+  async sign(
+    user: { id: number; username: string },
+    sessionId: string,
+    notAfter = Infinity,
+  ): Promise<string> {
     const key = this.keys.current;
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT({ userId: user.id, username: user.username, sid: sessionId })
@@ -53,7 +58,7 @@ export class AccessTokenService {
       .setSubject(String(user.id))
       .setJti(randomBytes(12).toString('base64url'))
       .setIssuedAt(now)
-      .setExpirationTime(now + this.config.accessTokenTtl)
+      .setExpirationTime(Math.min(now + this.config.accessTokenTtl, notAfter))
       .sign(key.privateKey);
   }
 

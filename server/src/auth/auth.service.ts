@@ -36,15 +36,21 @@ export class AuthService {
   }
 
   private async tokenPair(issued: IssuedRefresh): Promise<TokenPairDto> {
+    // An access token never outlives its session (SESSION_MAX_AGE, or the inactivity
+    // window): a session that ends by age leaves no working token behind, with no
+    // revocation needed.
+    const sessionEnd = Math.floor(issued.refreshExpiresAt / 1000);
     const accessToken = await this.accessTokens.sign(
       { id: issued.userId, username: issued.username },
       issued.sessionId,
+      sessionEnd,
     );
+    const now = Math.floor(Date.now() / 1000);
     return {
       access_token: accessToken,
       refresh_token: issued.refreshToken,
       token_type: 'Bearer',
-      expires_in: this.accessTokens.ttlSeconds,
+      expires_in: Math.max(0, Math.min(this.accessTokens.ttlSeconds, sessionEnd - now)),
       refresh_expires_in: Math.max(0, Math.ceil((issued.refreshExpiresAt - Date.now()) / 1000)),
     };
   }

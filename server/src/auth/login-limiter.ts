@@ -42,7 +42,7 @@ export class LoginLimiter implements OnModuleDestroy {
     this.limiter = new RateLimiterRedis({
       ...options,
       storeClient: this.redis,
-      keyPrefix: 'seamless:login',
+      keyPrefix: `${config.redisKeyPrefix}login`,
       rejectIfRedisNotReady: true,
       insuranceLimiter: memory,
     });

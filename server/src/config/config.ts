@@ -14,10 +14,15 @@ export interface AppConfig {
   host: string;
   database: DatabaseConfig;
   redisUrl: string | undefined;
+  redisKeyPrefix: string;
   accessTokenTtl: number;
   refreshTokenTtl: number;
   sessionMaxAge: number | undefined;
   refreshReuseGrace: number;
+  /** Seconds between two looks at the database for sessions ended on other instances. */
+  revocationPollInterval: number;
+  /** False only to measure what the check costs: ended sessions' access tokens then work until `exp`. */
+  revocationCheck: boolean;
   loginMaxAttempts: number;
   loginWindow: number;
   jwtIssuer: string;
@@ -76,10 +81,13 @@ const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\/.+/, 'expected redis://host:port')
     .optional(),
+  REDIS_KEY_PREFIX: z.string().min(1).max(64).default('seamless:'),
   ACCESS_TOKEN_TTL: duration(1).default('30m'),
   REFRESH_TOKEN_TTL: duration(1).default('7d'),
   SESSION_MAX_AGE: duration(1).optional(),
   REFRESH_REUSE_GRACE: duration(0).default('10s'),
+  REVOCATION_POLL_INTERVAL: duration(1).default('1s'),
+  REVOCATION_CHECK: bool.default('true'),
   LOGIN_MAX_ATTEMPTS: wholeNumber(1, 1_000_000_000).default('10'),
   LOGIN_WINDOW: duration(1).default('15m'),
   JWT_ISSUER: z.string().min(1).optional(),
@@ -144,10 +152,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: e.HOST,
     database: parseDatabaseUrl(e.DATABASE_URL ?? 'sqlite:data/seamless.sqlite'),
     redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
     accessTokenTtl: e.ACCESS_TOKEN_TTL,
     refreshTokenTtl: e.REFRESH_TOKEN_TTL,
     sessionMaxAge: e.SESSION_MAX_AGE,
     refreshReuseGrace: e.REFRESH_REUSE_GRACE,
+    revocationPollInterval: e.REVOCATION_POLL_INTERVAL,
+    revocationCheck: e.REVOCATION_CHECK,
     loginMaxAttempts: e.LOGIN_MAX_ATTEMPTS,
     loginWindow: e.LOGIN_WINDOW,
     jwtIssuer: e.JWT_ISSUER ?? `http://localhost:${e.PORT}`,

@@ -2,12 +2,17 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/config';
+import { SessionRevocation } from '../revocation/session-revocation.entity';
 import { Session } from '../sessions/session.entity';
 import { User } from '../users/user.entity';
 import { CreateUsersAndSessions1732700000000 } from './migrations/1732700000000-CreateUsersAndSessions';
+import { CreateSessionRevocations1733100000000 } from './migrations/1733100000000-CreateSessionRevocations';
 
-export const entities = [User, Session];
-export const migrations = [CreateUsersAndSessions1732700000000];
+export const entities = [User, Session, SessionRevocation];
+export const migrations = [
+  CreateUsersAndSessions1732700000000,
+  CreateSessionRevocations1733100000000,
+];
 
 /** TypeORM options for each database; migrations, never `synchronize`, create the schema. */
 export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {

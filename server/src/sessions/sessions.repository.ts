@@ -5,6 +5,31 @@ import { isSerializationFailure } from '../common/database-errors';
 import { positionalParameters } from '../database/placeholders';
 import { Session, type RevokeReason } from './session.entity';
 
+/** Which sessions a revocation ends: one (of one user, when given), or a user's, but one. */
+export type SessionScope = { id: string; userId?: number } | { userId: number; except?: string };
+
+type Statement = [sql: string, params: unknown[]];
+
+/** The part of better-sqlite3's connection used for transactions of its own. */
+interface SqliteConnection {
+  prepare(sql: string): {
+    run(...params: unknown[]): { changes: number };
+    all(...params: unknown[]): unknown[];
+  };
+  transaction<T>(work: () => T): { immediate(): T };
+}
+
+function scopeSql(scope: SessionScope): { where: string; params: unknown[] } {
+  if ('id' in scope) {
+    return scope.userId === undefined
+      ? { where: 'id = ?', params: [scope.id] }
+      : { where: 'id = ? AND user_id = ?', params: [scope.id, scope.userId] };
+  }
+  return scope.except === undefined
+    ? { where: 'user_id = ?', params: [scope.userId] }
+    : { where: 'user_id = ? AND id <> ?', params: [scope.userId, scope.except] };
+}
+
 export interface SessionWithUsername {
   session: Session;
   username: string;
@@ -45,6 +70,14 @@ export class SessionsRepository {
       `UPDATE sessions SET counter = ?, rotations = ?, last_used_at = ?, expires_at = ?
         WHERE id = ? AND counter = ? AND revoked_at IS NULL`,
     );
+  }
+
+  /** better-sqlite3's own connection on SQLite, undefined on the server databases. */
+  private get sqlite(): SqliteConnection | undefined {
+    return this.dataSource.options.type === 'better-sqlite3'
+      ? (this.dataSource.driver as unknown as { databaseConnection: SqliteConnection })
+          .databaseConnection
+      : undefined;
   }
 
   async insert(session: Session): Promise<void> {
@@ -110,27 +143,88 @@ export class SessionsRepository {
     }
   }
 
-  async revoke(id: string, reason: RevokeReason, now: number): Promise<void> {
-    await this.sessions.update(
-      { id, revokedAt: IsNull() },
-      { revokedAt: now, revokeReason: reason },
-    );
-  }
+  /**
+   * Ends the sessions of `scope` that are still open, and records each one for the
+   * instances that must refuse its access tokens (see revocation/), in one transaction:
+   * a session never ends without its record. Returns the ids of the sessions ended.
+   * `alsoDeleteUser` deletes that user in the same transaction, once the sessions that
+   * cascade away with it are recorded.
+   */
+  async end(
+    scope: SessionScope,
+    reason: RevokeReason,
+    now: number,
+    alsoDeleteUser?: number,
+  ): Promise<string[]> {
+    const { where, params } = scopeSql(scope);
+    // The same three statements on every database: the rows just ended are the ones
+    // this transaction stamped with `now` (a twin ended in the same millisecond by a
+    // concurrent request is recorded twice, which is harmless).
+    const end: Statement = [
+      `UPDATE sessions SET revoked_at = ?, revoke_reason = ? WHERE revoked_at IS NULL AND ${where}`,
+      [now, reason, ...params],
+    ];
+    const record: Statement = [
+      `INSERT INTO session_revocations (session_id, ended_at)
+       SELECT id, revoked_at FROM sessions WHERE revoked_at = ? AND ${where}`,
+      [now, ...params],
+    ];
+    const ended: Statement = [
+      `SELECT id FROM sessions WHERE revoked_at = ? AND ${where}`,
+      [now, ...params],
+    ];
+    const last: Statement | undefined =
+      alsoDeleteUser === undefined
+        ? undefined
+        : ['DELETE FROM users WHERE id = ?', [alsoDeleteUser]];
 
-  /** Revokes one session of this user; false when the user has no session with that id. */
-  async revokeOwned(id: string, userId: number, now: number): Promise<boolean> {
-    const owned = await this.sessions.existsBy({ id, userId });
-    if (owned) {
-      await this.revoke(id, 'revoked', now);
+    const db = this.sqlite;
+    if (db) {
+      // TypeORM shares one SQLite connection between concurrent transactions, so the
+      // transaction runs synchronously on the driver, where nothing can interleave.
+      return db
+        .transaction(() => {
+          let ids: string[] = [];
+          if (db.prepare(end[0]).run(...end[1]).changes > 0) {
+            db.prepare(record[0]).run(...record[1]);
+            ids = (db.prepare(ended[0]).all(...ended[1]) as { id: string }[]).map((r) => r.id);
+          }
+          if (last) {
+            db.prepare(last[0]).run(...last[1]);
+          }
+          return ids;
+        })
+        .immediate();
     }
-    return owned;
+    const sql = (statement: Statement) =>
+      positionalParameters(statement[0], this.dataSource.options.type);
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await runner.startTransaction();
+      let ids: string[] = [];
+      const updated: QueryResult = await runner.query(sql(end), end[1], true);
+      if ((updated.affected ?? 0) > 0) {
+        await runner.query(sql(record), record[1]);
+        const rows = (await runner.query(sql(ended), ended[1])) as { id: string }[];
+        ids = rows.map((r) => r.id);
+      }
+      if (last) {
+        await runner.query(sql(last), last[1]);
+      }
+      await runner.commitTransaction();
+      return ids;
+    } catch (error) {
+      if (runner.isTransactionActive) {
+        await runner.rollbackTransaction().catch(() => undefined);
+      }
+      throw error;
+    } finally {
+      await runner.release();
+    }
   }
 
-  async revokeAllForUser(userId: number, now: number): Promise<void> {
-    await this.sessions.update(
-      { userId, revokedAt: IsNull() },
-      { revokedAt: now, revokeReason: 'revoked' },
-    );
+  async isOwnedBy(id: string, userId: number): Promise<boolean> {
+    return this.sessions.existsBy({ id, userId });
   }
 
   /** Sessions not revoked and inside their inactivity window, newest first. */

@@ -3,6 +3,7 @@ import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { Errors } from '../common/domain-error';
 import { KeysService } from '../keys/keys.service';
+import { RevocationSync } from '../revocation/revocation-sync';
 import { RefreshTokenCodec } from './refresh-token.codec';
 import {
   decideRefresh,
@@ -10,8 +11,8 @@ import {
   parseRotationLog,
   type RotationPolicy,
 } from './rotation-policy';
-import { Session } from './session.entity';
-import { SessionsRepository } from './sessions.repository';
+import { Session, type RevokeReason } from './session.entity';
+import { SessionsRepository, type SessionScope } from './sessions.repository';
 
 export interface ClientInfo {
   userAgent: string | undefined;
@@ -46,6 +47,7 @@ export class SessionsService {
 
   constructor(
     private readonly sessions: SessionsRepository,
+    private readonly revocations: RevocationSync,
     keys: KeysService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
@@ -116,7 +118,7 @@ export class SessionsService {
         case 'reuse':
           // A rotated token came back after its grace: someone holds a copy. End the
           // session so the thief's newer token dies too.
-          await this.sessions.revoke(session.id, 'reuse', now);
+          await this.end({ id: session.id }, 'reuse', now);
           throw Errors.invalidRefreshToken;
         case 'reissue':
           return issued(session.counter, session.expiresAt);
@@ -144,18 +146,34 @@ export class SessionsService {
     throw Errors.databaseUnavailable;
   }
 
+  /** Logout: ends the session the access token belongs to. */
   async revoke(sessionId: string, now = Date.now()): Promise<void> {
-    await this.sessions.revoke(sessionId, 'logout', now);
+    await this.end({ id: sessionId }, 'logout', now);
   }
 
   async revokeOwned(sessionId: string, userId: number, now = Date.now()): Promise<void> {
-    if (!(await this.sessions.revokeOwned(sessionId, userId, now))) {
+    if (!(await this.sessions.isOwnedBy(sessionId, userId))) {
       throw Errors.sessionNotFound;
     }
+    await this.end({ id: sessionId, userId }, 'revoked', now);
   }
 
-  async revokeAll(userId: number, now = Date.now()): Promise<void> {
-    await this.sessions.revokeAllForUser(userId, now);
+  /**
+   * Ends every session of the user, or every one but `except` (a password change
+   * keeps the session that made it).
+   */
+  async revokeAll(
+    userId: number,
+    { except, reason = 'revoked' }: { except?: string; reason?: RevokeReason } = {},
+    now = Date.now(),
+  ): Promise<void> {
+    await this.end({ userId, except }, reason, now);
+  }
+
+  /** Deletes the user, ending (and recording) their sessions in the same transaction. */
+  async deleteUser(userId: number, now = Date.now()): Promise<void> {
+    const ended = await this.sessions.end({ userId }, 'revoked', now, userId);
+    await this.revocations.announce(ended, now);
   }
 
   async list(userId: number, currentSessionId: string, now = Date.now()): Promise<SessionView[]> {
@@ -171,6 +189,11 @@ export class SessionsService {
         ip: s.ip,
         current: s.id === currentSessionId,
       }));
+  }
+
+  /** Every way a session ends comes through here: the database first, then every instance hears of it. */
+  private async end(scope: SessionScope, reason: RevokeReason, now: number): Promise<void> {
+    await this.revocations.announce(await this.sessions.end(scope, reason, now), now);
   }
 
   private expiryFrom(now: number, createdAt = now): number {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { isUniqueViolation } from '../common/database-errors';
 import { Errors } from '../common/domain-error';
+import { SessionsService } from '../sessions/sessions.service';
 import { PasswordHasher } from './password-hasher';
 import { toPublicUser, type PublicUser, type User } from './user.entity';
 import { UsersRepository } from './users.repository';
@@ -12,6 +13,7 @@ export class UsersService {
   constructor(
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
+    private readonly sessions: SessionsService,
   ) {}
 
   async register(username: string, password: string): Promise<PublicUser> {
@@ -34,6 +36,21 @@ export class UsersService {
     const user = await this.users.findByUsername(username);
     const matches = await this.hasher.verify(user?.passwordHash, password);
     return user && matches ? user : null;
+  }
+
+  /**
+   * Deletes a user (the operator command `users.cli.js delete`). Their sessions end
+   * first, recorded in the same transaction, so that every instance refuses their
+   * access tokens; a bare `DELETE FROM users` would leave those working until `exp`.
+   * False when there is no such user.
+   */
+  async delete(username: string): Promise<boolean> {
+    const user = await this.users.findByUsername(username);
+    if (!user) {
+      return false;
+    }
+    await this.sessions.deleteUser(user.id);
+    return true;
   }
 
   /** Seeds the tutorial's demo user (its password is shorter than registration allows). */

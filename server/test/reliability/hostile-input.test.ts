@@ -34,6 +34,7 @@ const ROUTES: Route[] = [
   { method: 'DELETE', path: '/user/sessions', protected: true },
   { method: 'DELETE', path: '/user/sessions/x', protected: true },
   { method: 'GET', path: '/.well-known/jwks.json', protected: false },
+  { method: 'GET', path: '/.well-known/revoked-sessions', protected: false },
   { method: 'GET', path: '/health', protected: false },
 ];
 const PROTECTED = ROUTES.filter((route) => route.protected);

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { RevocationList } from './revocation-list';
+import { RevocationSync } from './revocation-sync';
+import { RevocationsRepository } from './revocations.repository';
+import { RevokedSessionsController } from './revoked-sessions.controller';
+
+/**
+ * Ended sessions refused at once on every instance: the list the guard consults, how
+ * it is kept complete, and the feed other services poll.
+ */
+@Module({
+  controllers: [RevokedSessionsController],
+  providers: [RevocationList, RevocationSync, RevocationsRepository],
+  exports: [RevocationList, RevocationSync],
+})
+export class RevocationModule {}

@@ -1,0 +1,259 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { SessionsService } from '../src/sessions/sessions.service';
+import { createTestDatabase, databaseKinds, type TestDatabase } from './support/databases';
+import { Api, decodeJwtPart, type TokenPair } from './support/http';
+import { assertServed, deleteUserWithCli, waitUntilRefused } from './support/revocation';
+import { serveFreshDatabase, startServer } from './support/server';
+
+const PASSWORD = 'correct horse battery';
+const sidOf = (pair: TokenPair) => String(decodeJwtPart(pair.access_token, 1).sid);
+const userIdOf = (pair: TokenPair) => Number(decodeJwtPart(pair.access_token, 1).sub);
+
+interface Feed {
+  revoked: string[];
+  until: number;
+}
+
+for (const kind of databaseKinds()) {
+  describe(`an ended session's access tokens are refused at once, on ${kind}`, () => {
+    const fixture = serveFreshDatabase(kind, {
+      // A second use of a rotated refresh token is theft at once.
+      REFRESH_REUSE_GRACE: '0',
+      LOGIN_MAX_ATTEMPTS: '1000',
+    });
+    const api = () => [fixture.api];
+
+    it('logout: refused within a second; another session of the same user keeps working', async (t) => {
+      const pair = await fixture.api.signedIn('rev_logout');
+      const other = (await fixture.api.login('rev_logout', PASSWORD)).body;
+      await assertServed(api(), pair.access_token, 'before logout');
+      const reply = await fixture.api.request('POST', '/user/logout', { token: pair.access_token });
+      assert.equal(reply.status, 204);
+      t.diagnostic(
+        `refused after ${JSON.stringify(await waitUntilRefused(api(), pair.access_token))} ms`,
+      );
+      await assertServed(api(), other.access_token, 'the session that did not end');
+    });
+
+    it('revoking one session from the Sessions list: that device is refused, this one is not', async (t) => {
+      const here = await fixture.api.signedIn('rev_one');
+      const there = (await fixture.api.login('rev_one', PASSWORD)).body;
+      await assertServed(api(), there.access_token, 'before the revocation');
+      const reply = await fixture.api.request('DELETE', `/user/sessions/${sidOf(there)}`, {
+        token: here.access_token,
+      });
+      assert.equal(reply.status, 204);
+      t.diagnostic(
+        `refused after ${JSON.stringify(await waitUntilRefused(api(), there.access_token))} ms`,
+      );
+      await assertServed(api(), here.access_token, 'the device that revoked');
+    });
+
+    it('signing out everywhere: every session of the user is refused, nobody else', async (t) => {
+      const a = await fixture.api.signedIn('rev_all');
+      const b = (await fixture.api.login('rev_all', PASSWORD)).body;
+      const stranger = await fixture.api.signedIn('rev_all_stranger');
+      await assertServed(api(), b.access_token, 'before sign-out everywhere');
+      const reply = await fixture.api.request('DELETE', '/user/sessions', {
+        token: a.access_token,
+      });
+      assert.equal(reply.status, 204);
+      const ms = await Promise.all([
+        waitUntilRefused(api(), a.access_token),
+        waitUntilRefused(api(), b.access_token),
+      ]);
+      t.diagnostic(`refused after ${JSON.stringify(ms)} ms`);
+      await assertServed(api(), stranger.access_token, "another user's session");
+    });
+
+    it('a password change ends every other session (the call POST /user/password makes)', async (t) => {
+      const current = await fixture.api.signedIn('rev_password');
+      const elsewhere = (await fixture.api.login('rev_password', PASSWORD)).body;
+      await assertServed(api(), elsewhere.access_token, 'before the password change');
+      await fixture.server.app
+        .get(SessionsService)
+        .revokeAll(userIdOf(current), { except: sidOf(current), reason: 'password' });
+      t.diagnostic(
+        `refused after ${JSON.stringify(await waitUntilRefused(api(), elsewhere.access_token))} ms`,
+      );
+      await assertServed(api(), current.access_token, 'the session that changed the password');
+      assert.equal((await fixture.api.refresh(elsewhere.refresh_token)).status, 401);
+      assert.equal((await fixture.api.refresh(current.refresh_token)).status, 200);
+    });
+
+    it('reuse of a rotated refresh token: the thief and the victim are both refused', async (t) => {
+      const stolen = await fixture.api.signedIn('rev_reuse');
+      const rotated = await fixture.api.refresh(stolen.refresh_token);
+      assert.equal(rotated.status, 200);
+      await assertServed(api(), rotated.body.access_token, 'before the reuse');
+      assert.equal((await fixture.api.refresh(stolen.refresh_token)).status, 401);
+      const ms = await Promise.all([
+        waitUntilRefused(api(), rotated.body.access_token),
+        waitUntilRefused(api(), stolen.access_token),
+      ]);
+      t.diagnostic(`refused after ${JSON.stringify(ms)} ms`);
+    });
+
+    it('deleting the user with the operator command (another process): refused within a second', async (t) => {
+      const doomed = await fixture.api.signedIn('rev_deleted');
+      const stranger = await fixture.api.signedIn('rev_deleted_stranger');
+      await assertServed(api(), doomed.access_token, 'before the deletion');
+      const cli = await deleteUserWithCli('rev_deleted', {
+        DATABASE_URL: fixture.db.url,
+        KEYS_FILE: fixture.server.keysFile,
+      });
+      assert.equal(cli.code, 0, cli.output);
+      t.diagnostic(
+        `refused after ${JSON.stringify(await waitUntilRefused(api(), doomed.access_token))} ms`,
+      );
+      await assertServed(api(), stranger.access_token, "another user's session");
+      assert.equal((await fixture.api.login('rev_deleted', PASSWORD)).status, 401);
+      const again = await deleteUserWithCli('rev_deleted', {
+        DATABASE_URL: fixture.db.url,
+        KEYS_FILE: fixture.server.keysFile,
+      });
+      assert.equal(again.code, 1, 'an unknown user is an error');
+      assert.match(again.output, /no user named rev_deleted/);
+    });
+  });
+
+  describe(`an instance started after a revocation, on ${kind}`, () => {
+    let db: TestDatabase;
+    let dir: string;
+    before(async () => {
+      db = await createTestDatabase(kind);
+      dir = mkdtempSync(join(tmpdir(), 'seamless-restart-'));
+    });
+    after(async () => {
+      await db?.drop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('refuses the ended session from its first request', async () => {
+      const env = { DATABASE_URL: db.url, KEYS_FILE: join(dir, 'keys.json') };
+      const first = await startServer(env);
+      const firstApi = new Api(first.url);
+      const ended = await firstApi.signedIn('restarted');
+      const kept = (await firstApi.login('restarted', PASSWORD)).body;
+      await assertServed([firstApi], ended.access_token, 'before logout');
+      assert.equal(
+        (await firstApi.request('POST', '/user/logout', { token: ended.access_token })).status,
+        204,
+      );
+      await first.close();
+
+      const second = await startServer(env);
+      try {
+        const secondApi = new Api(second.url);
+        const reply = await secondApi.get('/bbb', ended.access_token);
+        assert.equal(reply.status, 401, 'the very first request');
+        assert.equal(reply.headers.get('www-authenticate'), 'Bearer error="invalid_token"');
+        await assertServed([secondApi], kept.access_token, 'the session that did not end');
+      } finally {
+        await second.close();
+      }
+    });
+  });
+
+  describe(`a session that ends by age leaves no live access token, on ${kind}`, () => {
+    const fixture = serveFreshDatabase(kind, {
+      ACCESS_TOKEN_TTL: '30m',
+      SESSION_MAX_AGE: '3s',
+      REFRESH_TOKEN_TTL: '1h',
+    });
+
+    it("caps the access token's exp and expires_in at the session's end", async () => {
+      const pair = await fixture.api.signedIn('aged');
+      const claims = decodeJwtPart(pair.access_token, 1);
+      assert.ok(pair.expires_in <= 3, `expires_in ${pair.expires_in}`);
+      assert.ok(Number(claims.exp) - Number(claims.iat) <= 3);
+      await assertServed([fixture.api], pair.access_token, 'while the session lasts');
+      // Refused when the session ends (the wait fails after REFUSAL_TIMEOUT_MS, long before 30 minutes).
+      await waitUntilRefused([fixture.api], pair.access_token);
+    });
+  });
+
+  describe(`the revoked-sessions feed, on ${kind}`, () => {
+    const fixture = serveFreshDatabase(kind, { ACCESS_TOKEN_TTL: '3s' });
+
+    it('lists the ids of ended sessions, nothing else, cacheable for a second', async () => {
+      const ended = await fixture.api.signedIn('feed_ended');
+      const live = (await fixture.api.login('feed_ended', PASSWORD)).body;
+      const before = Date.now();
+      await fixture.api.request('POST', '/user/logout', { token: ended.access_token });
+
+      const reply = await fixture.api.get<Feed>('/.well-known/revoked-sessions');
+      assert.equal(reply.status, 200);
+      assert.equal(reply.headers.get('cache-control'), 'public, max-age=1');
+      assert.deepEqual(Object.keys(reply.body).sort(), ['revoked', 'until']);
+      assert.ok(reply.body.revoked.includes(sidOf(ended)));
+      assert.ok(!reply.body.revoked.includes(sidOf(live)), 'a live session is not listed');
+      assert.ok(reply.body.revoked.every((id) => typeof id === 'string'));
+      assert.ok(Number.isSafeInteger(reply.body.until));
+      assert.ok(reply.body.until >= before - 5000 && reply.body.until <= Date.now() + 1000);
+
+      const since = await fixture.api.get<Feed>(
+        `/.well-known/revoked-sessions?since=${before - 1000}`,
+      );
+      assert.ok(since.body.revoked.includes(sidOf(ended)), 'ended at or after since');
+      const later = await fixture.api.get<Feed>(
+        `/.well-known/revoked-sessions?since=${Date.now() + 60_000}`,
+      );
+      assert.deepEqual(later.body.revoked, [], 'nothing ended after since');
+      const old = await fixture.api.get<Feed>('/.well-known/revoked-sessions?since=0');
+      assert.ok(old.body.revoked.includes(sidOf(ended)), 'an old since means the whole window');
+    });
+
+    it('forgets a session once ACCESS_TOKEN_TTL has passed since it ended', async () => {
+      const pair = await fixture.api.signedIn('feed_window');
+      await fixture.api.request('POST', '/user/logout', { token: pair.access_token });
+      const listed = async () =>
+        (await fixture.api.get<Feed>('/.well-known/revoked-sessions')).body.revoked.includes(
+          sidOf(pair),
+        );
+      assert.ok(await listed());
+      const started = performance.now();
+      while (await listed()) {
+        assert.ok(performance.now() - started < 20_000, 'still listed long after the window');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    });
+
+    it('answers 400 for a since that is not a whole non-negative number', async () => {
+      for (const since of ['-1', '1.5', 'abc', '', '1e3', '0x10', '%20', '1&since=2']) {
+        const reply = await fixture.api.get(`/.well-known/revoked-sessions?since=${since}`);
+        assert.equal(reply.status, 400, `since=${since}`);
+      }
+    });
+
+    it('is described at /docs', async () => {
+      const json = await fixture.api.get<{ paths: Record<string, unknown> }>('/docs-json');
+      assert.ok(json.body.paths['/.well-known/revoked-sessions']);
+    });
+  });
+}
+
+describe('REVOCATION_CHECK=false (only for measuring what the check costs)', () => {
+  const fixture = serveFreshDatabase('sqlite', { REVOCATION_CHECK: 'false' });
+
+  it('lets an ended session’s access token work until exp, as before, and says so', async () => {
+    const pair = await fixture.api.signedIn('unchecked');
+    assert.equal(
+      (await fixture.api.request('POST', '/user/logout', { token: pair.access_token })).status,
+      204,
+    );
+    assert.equal((await fixture.api.get('/bbb', pair.access_token)).status, 200);
+    assert.equal((await fixture.api.refresh(pair.refresh_token)).status, 401);
+    assert.deepEqual((await fixture.api.get('/health')).body, {
+      status: 'ok',
+      revocations: 'off',
+    });
+    // Other services still learn of the ended session.
+    const feed = await fixture.api.get<Feed>('/.well-known/revoked-sessions');
+    assert.ok(feed.body.revoked.includes(sidOf(pair)));
+  });
+});
