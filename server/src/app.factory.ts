@@ -16,8 +16,8 @@ const ENDED_SESSION_RETENTION_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Builds the whole application: fastify (measured several times faster than express
- * for the guarded path), validation, CORS, security headers, OpenAPI at /docs, the
- * demo web app at /, and the demo user. Does not listen.
+ * for the guarded path), validation, CORS, security headers, OpenAPI at /docs (when
+ * DOCS is on), the demo web app at /, and the demo user. Does not listen.
  */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const logger = createLogger(config.logLevel);
@@ -70,17 +70,19 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     done();
   });
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Seamless')
-      .setDescription(
-        'Dual-token authentication: short-lived access tokens, rotating refresh tokens.',
-      )
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document);
+  if (config.docs) {
+    const document = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Seamless')
+        .setDescription(
+          'Dual-token authentication: short-lived access tokens, rotating refresh tokens.',
+        )
+        .addBearerAuth()
+        .build(),
+    );
+    SwaggerModule.setup('docs', app, document);
+  }
 
   if (existsSync(config.webDir)) {
     app.useStaticAssets({ root: config.webDir, prefix: '/', decorateReply: false });
