@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/config';
+import { acceptJsonBodiesOnly } from './common/json-body';
 import { securityHeaders } from './common/security-headers';
 import { createLogger, maskQuery, NestPinoLogger } from './logging/logger';
 import { SessionsRepository } from './sessions/sessions.repository';
@@ -28,7 +29,9 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new NestPinoLogger(logger),
+    bodyParser: false,
   });
+  acceptJsonBodiesOnly(app.getHttpAdapter().getInstance());
 
   app.useGlobalPipes(
     new ValidationPipe({

@@ -86,12 +86,6 @@ export class HttpErrorFilter implements ExceptionFilter {
       );
       return;
     }
-    if (isStackOverflow(exception)) {
-      // Only request bodies are walked recursively (class-transformer, before validation):
-      // JSON nested a few thousand levels deep is the client's fault, not a server error.
-      send(reply, 400, 'Bad Request', 'Request body is nested too deeply');
-      return;
-    }
     if (isDatabaseUnavailable(exception)) {
       const shape = DOMAIN_ERRORS.database_unavailable;
       this.logger.warn('database unavailable');
@@ -103,10 +97,6 @@ export class HttpErrorFilter implements ExceptionFilter {
     );
     send(reply, 500, 'Internal Server Error', 'Internal server error');
   }
-}
-
-function isStackOverflow(exception: unknown): boolean {
-  return exception instanceof RangeError && exception.message.includes('call stack');
 }
 
 function send(reply: FastifyReply, statusCode: number, error: string, message: string): void {
