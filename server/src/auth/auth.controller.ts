@@ -10,6 +10,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { NoStore } from '../common/no-store.decorator';
 import { SessionsService } from '../sessions/sessions.service';
 import { toPublicUser, type PublicUser } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
@@ -32,6 +33,7 @@ export class AuthController {
 
   @Public()
   @Post('login')
+  @NoStore()
   @HttpCode(200)
   @ApiOkResponse({ type: TokenPairDto })
   @ApiUnauthorizedResponse({ description: 'Invalid username or password' })
@@ -45,6 +47,7 @@ export class AuthController {
 
   @Public()
   @Post('refresh')
+  @NoStore()
   @HttpCode(200)
   @ApiOkResponse({ type: TokenPairDto })
   @ApiUnauthorizedResponse({ description: 'Invalid, expired, revoked or reused refresh token' })
@@ -55,6 +58,7 @@ export class AuthController {
   /** The tutorial's route, kept for clients written against it; prefer POST (no token in URLs or logs). */
   @Public()
   @Get('refresh')
+  @NoStore()
   @ApiOkResponse({ type: TokenPairDto })
   @ApiUnauthorizedResponse({ description: 'Invalid, expired, revoked or reused refresh token' })
   refreshByQuery(@Query() query: RefreshDto): Promise<TokenPairDto> {
@@ -63,6 +67,7 @@ export class AuthController {
 
   @Public()
   @Post('register')
+  @NoStore()
   @ApiCreatedResponse({ type: PublicUserDto })
   @ApiConflictResponse({ description: 'Username is already taken' })
   register(@Body() body: RegisterDto): Promise<PublicUser> {
@@ -70,6 +75,7 @@ export class AuthController {
   }
 
   @Get('me')
+  @NoStore()
   @ApiBearerAuth()
   @ApiOkResponse({ type: PublicUserDto })
   me(@CurrentPrincipal() principal: Principal): PublicUser {

@@ -9,6 +9,7 @@ import {
 import type { Principal } from '../auth/access-token.service';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { SessionDto } from '../auth/dto/token-pair.dto';
+import { NoStore } from '../common/no-store.decorator';
 import { SessionsService, type SessionView } from './sessions.service';
 
 @ApiTags('sessions')
@@ -18,6 +19,7 @@ export class SessionsController {
   constructor(private readonly sessions: SessionsService) {}
 
   @Get()
+  @NoStore()
   @ApiOkResponse({ type: [SessionDto] })
   list(@CurrentPrincipal() principal: Principal): Promise<SessionView[]> {
     return this.sessions.list(principal.userId, principal.sessionId);
