@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import type { AppConfig } from './config/config';
 import { acceptJsonBodiesOnly } from './common/json-body';
 import { securityHeaders } from './common/security-headers';
+import { refuseHeadOnStateChangingRoutes } from './common/state-changing-get';
 import { createLogger, maskQuery, NestPinoLogger } from './logging/logger';
 import { SessionsRepository } from './sessions/sessions.repository';
 import { UsersService } from './users/users.service';
@@ -32,6 +33,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     bodyParser: false,
   });
   acceptJsonBodiesOnly(app.getHttpAdapter().getInstance());
+  refuseHeadOnStateChangingRoutes(app.getHttpAdapter().getInstance());
 
   app.useGlobalPipes(
     new ValidationPipe({

@@ -5,12 +5,14 @@ import {
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { NoStore } from '../common/no-store.decorator';
+import { ChangesState } from '../common/state-changing-get';
 import { SessionsService } from '../sessions/sessions.service';
 import { toPublicUser, type PublicUser } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
@@ -58,7 +60,14 @@ export class AuthController {
   /** The tutorial's route, kept for clients written against it; prefer POST (no token in URLs or logs). */
   @Public()
   @Get('refresh')
+  @ChangesState()
   @NoStore()
+  @ApiOperation({
+    deprecated: true,
+    summary: 'Refresh with the token in the query string (the tutorial’s route)',
+    description:
+      'Kept for clients written against the original tutorial; use POST /user/refresh, which keeps the token out of URLs and logs. HEAD answers 405: it never rotates a token.',
+  })
   @ApiOkResponse({ type: TokenPairDto })
   @ApiUnauthorizedResponse({ description: 'Invalid, expired, revoked or reused refresh token' })
   refreshByQuery(@Query() query: RefreshDto): Promise<TokenPairDto> {
