@@ -5,6 +5,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/config';
+import { hasRepeatedAuthorization } from './common/authorization-header';
+import { Errors } from './common/domain-error';
 import { acceptJsonBodiesOnly } from './common/json-body';
 import { securityHeaders } from './common/security-headers';
 import { refuseHeadOnStateChangingRoutes } from './common/state-changing-get';
@@ -58,8 +60,12 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       directives: { upgradeInsecureRequests: null },
     },
   });
-  fastify.addHook('onRequest', (_request, reply, done) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     void reply.headers(headers);
+    if (request.headers.authorization !== undefined && hasRepeatedAuthorization(request.raw)) {
+      done(Errors.repeatedAuthorization);
+      return;
+    }
     done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
