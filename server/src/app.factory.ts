@@ -11,12 +11,10 @@ import { acceptJsonBodiesOnly } from './common/json-body';
 import { securityHeaders } from './common/security-headers';
 import { refuseHeadOnStateChangingRoutes } from './common/state-changing-get';
 import { createLogger, maskQuery, NestPinoLogger } from './logging/logger';
-import { SessionsRepository } from './sessions/sessions.repository';
+import { SessionsService } from './sessions/sessions.service';
 import { UsersService } from './users/users.service';
 
 const HOUSEKEEPING_INTERVAL_MS = 60 * 60 * 1000;
-/** Ended sessions stay a day (a revoked-for-reuse session is worth seeing) before they are deleted. */
-const ENDED_SESSION_RETENTION_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Builds the whole application: fastify (measured several times faster than express
@@ -109,9 +107,9 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   if (config.seedDemoUser && (await app.get(UsersService).seedDemoUser())) {
     Logger.log('seeded the demo user guang', 'Bootstrap');
   }
-  const sessions = app.get(SessionsRepository);
+  const sessions = app.get(SessionsService);
   const housekeeping = setInterval(() => {
-    sessions.deleteEndedBefore(Date.now() - ENDED_SESSION_RETENTION_MS).catch(() => undefined);
+    sessions.deleteOldEnded().catch(() => undefined);
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
   fastify.addHook('onClose', (_instance, done) => {

@@ -19,6 +19,7 @@ import { UsersService } from '../users/users.service';
 import type { Principal } from './access-token.service';
 import { AuthService } from './auth.service';
 import { CurrentPrincipal } from './current-principal.decorator';
+import { RequireLiveSession } from './live-session.guard';
 import { LoginDto, RegisterDto } from './dto/credentials.dto';
 import { RefreshDto } from './dto/refresh.dto';
 import { PublicUserDto, TokenPairDto } from './dto/token-pair.dto';
@@ -93,6 +94,7 @@ export class AuthController {
   }
 
   @Post('logout')
+  @RequireLiveSession()
   @HttpCode(204)
   @ApiBearerAuth()
   @ApiNoContentResponse({ description: 'The session of this access token is revoked' })

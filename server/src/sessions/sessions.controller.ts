@@ -8,12 +8,14 @@ import {
 } from '@nestjs/swagger';
 import type { Principal } from '../auth/access-token.service';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { RequireLiveSession } from '../auth/live-session.guard';
 import { SessionDto } from '../auth/dto/token-pair.dto';
 import { NoStore } from '../common/no-store.decorator';
 import { SessionsService, type SessionView } from './sessions.service';
 
 @ApiTags('sessions')
 @ApiBearerAuth()
+@RequireLiveSession()
 @Controller('user/sessions')
 export class SessionsController {
   constructor(private readonly sessions: SessionsService) {}

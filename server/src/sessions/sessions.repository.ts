@@ -69,6 +69,27 @@ export class SessionsRepository {
     return { session, username: row.username };
   }
 
+  /** What decides whether a session still stands, and whose it is; null for an unknown id. */
+  async findLifetime(
+    id: string,
+  ): Promise<Pick<Session, 'userId' | 'createdAt' | 'expiresAt' | 'revokedAt'> | null> {
+    const rows: Pick<SessionRow, 'user_id' | 'created_at' | 'expires_at' | 'revoked_at'>[] =
+      await this.dataSource.query(
+        'SELECT user_id, created_at, expires_at, revoked_at FROM sessions WHERE id = ?',
+        [id],
+      );
+    const row = rows[0];
+    if (!row) {
+      return null;
+    }
+    return {
+      userId: Number(row.user_id),
+      createdAt: Number(row.created_at),
+      expiresAt: Number(row.expires_at),
+      revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+    };
+  }
+
   /**
    * Moves the session from `expectedCounter` to the next one in a single conditional
    * UPDATE: atomic on both databases, so concurrent refreshes of one token (in one
@@ -125,15 +146,21 @@ export class SessionsRepository {
     });
   }
 
-  /** Housekeeping: sessions nobody can refresh any more. */
-  async deleteEndedBefore(cutoff: number): Promise<number> {
+  /**
+   * Housekeeping: sessions nobody can refresh any more that ended before `cutoff`, and
+   * those revoked as theft only once revoked before `evidenceCutoff`.
+   */
+  async deleteEndedBefore(cutoff: number, evidenceCutoff: number): Promise<number> {
     const result = await this.sessions
       .createQueryBuilder()
       .delete()
       .from(Session)
-      .where('expires_at < :cutoff OR (revoked_at IS NOT NULL AND revoked_at < :cutoff)', {
-        cutoff,
-      })
+      .where(
+        `(revoke_reason = 'reuse' AND revoked_at < :evidenceCutoff)
+         OR ((revoke_reason IS NULL OR revoke_reason <> 'reuse')
+             AND (expires_at < :cutoff OR revoked_at < :cutoff))`,
+        { cutoff, evidenceCutoff },
+      )
       .execute();
     return result.affected ?? 0;
   }

@@ -6,6 +6,7 @@ import { KeysService } from '../keys/keys.service';
 import { RefreshTokenCodec } from './refresh-token.codec';
 import {
   decideRefresh,
+  isSessionLive,
   recordRotation,
   parseRotationLog,
   type RotationPolicy,
@@ -35,6 +36,12 @@ export interface SessionView {
   ip: string | null;
   current: boolean;
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** How long an ended session stays before housekeeping deletes it. */
+const ENDED_SESSION_RETENTION_MS = DAY_MS;
+/** A session revoked as theft stays longer: it is the evidence an operator looks for. */
+const REUSE_EVIDENCE_RETENTION_MS = 30 * DAY_MS;
 
 /** A rotation lost to a concurrent one re-reads the row; more than a few rounds means something is wrong. */
 const MAX_ROTATION_ATTEMPTS = 5;
@@ -144,6 +151,16 @@ export class SessionsService {
     throw Errors.databaseUnavailable;
   }
 
+  /** Whether this session of this user still stands (the database's word, not the access token's). */
+  async isLive(sessionId: string, userId: number, now = Date.now()): Promise<boolean> {
+    const session = await this.sessions.findLifetime(sessionId);
+    return (
+      session !== null &&
+      session.userId === userId &&
+      isSessionLive(session, now, this.policy.sessionMaxAgeMs)
+    );
+  }
+
   async revoke(sessionId: string, now = Date.now()): Promise<void> {
     await this.sessions.revoke(sessionId, 'logout', now);
   }
@@ -158,11 +175,18 @@ export class SessionsService {
     await this.sessions.revokeAllForUser(userId, now);
   }
 
+  /** Housekeeping: deletes the sessions that ended longer ago than they are kept. */
+  async deleteOldEnded(now = Date.now()): Promise<number> {
+    return this.sessions.deleteEndedBefore(
+      now - ENDED_SESSION_RETENTION_MS,
+      now - REUSE_EVIDENCE_RETENTION_MS,
+    );
+  }
+
   async list(userId: number, currentSessionId: string, now = Date.now()): Promise<SessionView[]> {
-    const maxAge = this.policy.sessionMaxAgeMs;
     const active = await this.sessions.findActiveForUser(userId, now);
     return active
-      .filter((s) => maxAge === undefined || s.createdAt + maxAge > now)
+      .filter((s) => isSessionLive(s, now, this.policy.sessionMaxAgeMs))
       .map((s) => ({
         id: s.id,
         createdAt: new Date(s.createdAt).toISOString(),
