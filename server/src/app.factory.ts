@@ -28,7 +28,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     trustProxy: config.trustProxy,
     logger: false,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+  const appModule = AppModule.forRoot(config, logger);
+  const app = await NestFactory.create<NestFastifyApplication>(appModule, adapter, {
     logger: new NestPinoLogger(logger),
     bodyParser: false,
   });

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Ip, Post, Query, Req } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -54,8 +54,8 @@ export class AuthController {
   @HttpCode(200)
   @ApiOkResponse({ type: TokenPairDto })
   @ApiUnauthorizedResponse({ description: 'Invalid, expired, revoked or reused refresh token' })
-  refresh(@Body() body: RefreshDto): Promise<TokenPairDto> {
-    return this.auth.refresh(body.refresh_token);
+  refresh(@Body() body: RefreshDto, @Ip() ip: string): Promise<TokenPairDto> {
+    return this.auth.refresh(body.refresh_token, ip);
   }
 
   /** The tutorial's route, kept for clients written against it; prefer POST (no token in URLs or logs). */
@@ -71,8 +71,8 @@ export class AuthController {
   })
   @ApiOkResponse({ type: TokenPairDto })
   @ApiUnauthorizedResponse({ description: 'Invalid, expired, revoked or reused refresh token' })
-  refreshByQuery(@Query() query: RefreshDto): Promise<TokenPairDto> {
-    return this.auth.refresh(query.refresh_token);
+  refreshByQuery(@Query() query: RefreshDto, @Ip() ip: string): Promise<TokenPairDto> {
+    return this.auth.refresh(query.refresh_token, ip);
   }
 
   @Public()

@@ -3,6 +3,7 @@ import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { Errors } from '../common/domain-error';
 import { KeysService } from '../keys/keys.service';
+import { SecurityEvents } from '../logging/security-events';
 import { RefreshTokenCodec } from './refresh-token.codec';
 import {
   decideRefresh,
@@ -53,6 +54,7 @@ export class SessionsService {
 
   constructor(
     private readonly sessions: SessionsRepository,
+    private readonly events: SecurityEvents,
     keys: KeysService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
@@ -98,7 +100,7 @@ export class SessionsService {
    * the one invalid-refresh-token error for every refusal, so the answer says nothing
    * about which check failed.
    */
-  async refresh(refreshToken: string, now = Date.now()): Promise<IssuedRefresh> {
+  async refresh(refreshToken: string, ip?: string, now = Date.now()): Promise<IssuedRefresh> {
     const presented = this.codec.decode(refreshToken);
     if (!presented) {
       throw Errors.invalidRefreshToken;
@@ -124,6 +126,7 @@ export class SessionsService {
           // A rotated token came back after its grace: someone holds a copy. End the
           // session so the thief's newer token dies too.
           await this.sessions.revoke(session.id, 'reuse', now);
+          this.events.refreshReuse({ userId: session.userId, sessionId: session.id, ip });
           throw Errors.invalidRefreshToken;
         case 'reissue':
           return issued(session.counter, session.expiresAt);
