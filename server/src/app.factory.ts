@@ -86,7 +86,11 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       new DocumentBuilder()
         .setTitle('Seamless')
         .setDescription(
-          'Dual-token authentication: short-lived access tokens, rotating refresh tokens.',
+          'Dual-token authentication: short-lived access tokens, rotating refresh tokens. ' +
+            'Request bodies are application/json (UTF-8) only: anything else is 415, and JSON ' +
+            'nested deeper than 32 levels is 400. Answers with tokens or account data are ' +
+            'Cache-Control: no-store. Every 401 carries WWW-Authenticate; two Authorization ' +
+            'headers are 400 (Bearer error="invalid_request"). HEAD never changes state.',
         )
         .addBearerAuth()
         .build(),

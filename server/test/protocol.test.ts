@@ -285,6 +285,13 @@ for (const kind of databaseKinds()) {
           `{"username":"brackets","password":"\\"${'['.repeat(40)}"}`,
         );
         assert.equal(escaped.status, 401);
+        // An escaped backslash ends the string: the brackets after it are structure.
+        const afterBackslash = await sendJson(
+          '/user/login',
+          'application/json',
+          `{"username":"brackets\\\\","password":${'['.repeat(40)}${']'.repeat(40)}}`,
+        );
+        assert.equal((JSON.parse(afterBackslash.text) as ErrorBody).message, NESTED_TOO_DEEPLY);
       });
     });
   });

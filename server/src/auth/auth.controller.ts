@@ -39,7 +39,9 @@ export class AuthController {
   @NoStore()
   @HttpCode(200)
   @ApiOkResponse({ type: TokenPairDto })
-  @ApiUnauthorizedResponse({ description: 'Invalid username or password' })
+  @ApiUnauthorizedResponse({
+    description: 'Invalid username or password (WWW-Authenticate: Password)',
+  })
   @ApiTooManyRequestsResponse({ description: 'Too many failed attempts; see Retry-After' })
   login(@Body() body: LoginDto, @Req() request: FastifyRequest): Promise<TokenPairDto> {
     return this.auth.login(body.username, body.password, {
@@ -53,7 +55,10 @@ export class AuthController {
   @NoStore()
   @HttpCode(200)
   @ApiOkResponse({ type: TokenPairDto })
-  @ApiUnauthorizedResponse({ description: 'Invalid, expired, revoked or reused refresh token' })
+  @ApiUnauthorizedResponse({
+    description:
+      'Invalid, expired, revoked or reused refresh token (WWW-Authenticate: RefreshToken error="invalid_grant")',
+  })
   refresh(@Body() body: RefreshDto, @Ip() ip: string): Promise<TokenPairDto> {
     return this.auth.refresh(body.refresh_token, ip);
   }
@@ -70,7 +75,10 @@ export class AuthController {
       'Kept for clients written against the original tutorial; use POST /user/refresh, which keeps the token out of URLs and logs. HEAD answers 405: it never rotates a token.',
   })
   @ApiOkResponse({ type: TokenPairDto })
-  @ApiUnauthorizedResponse({ description: 'Invalid, expired, revoked or reused refresh token' })
+  @ApiUnauthorizedResponse({
+    description:
+      'Invalid, expired, revoked or reused refresh token (WWW-Authenticate: RefreshToken error="invalid_grant")',
+  })
   refreshByQuery(@Query() query: RefreshDto, @Ip() ip: string): Promise<TokenPairDto> {
     return this.auth.refresh(query.refresh_token, ip);
   }

@@ -1,4 +1,11 @@
-import { Injectable, UseGuards, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  applyDecorators,
+  Injectable,
+  UseGuards,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Errors } from '../common/domain-error';
 import { SessionsService } from '../sessions/sessions.service';
 import type { AuthenticatedRequest } from './access-token.guard';
@@ -30,4 +37,11 @@ export class LiveSessionGuard implements CanActivate {
  * request, so only for routes that manage sessions or the account, never the guarded
  * path of ordinary routes.
  */
-export const RequireLiveSession = () => UseGuards(LiveSessionGuard);
+export const RequireLiveSession = () =>
+  applyDecorators(
+    UseGuards(LiveSessionGuard),
+    ApiUnauthorizedResponse({
+      description:
+        'No access token (WWW-Authenticate: Bearer), or one that is invalid, expired or whose session has ended (Bearer error="invalid_token")',
+    }),
+  );

@@ -59,14 +59,15 @@ export function nestedDeeperThan(text: string, limit: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22 /* " */) {
-      for (i++; i < text.length; i++) {
-        const s = text.charCodeAt(i);
-        if (s === 0x5c /* \ */) {
-          i++;
-        } else if (s === 0x22) {
-          break;
-        }
+      // Skip the string: its closing quote is the next one not escaped.
+      let end = text.indexOf('"', i + 1);
+      while (end !== -1 && isEscaped(text, end)) {
+        end = text.indexOf('"', end + 1);
       }
+      if (end === -1) {
+        return false; // unterminated: JSON.parse refuses it
+      }
+      i = end;
     } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
       if (++depth > limit) {
         return true;
@@ -76,4 +77,13 @@ export function nestedDeeperThan(text: string, limit: number): boolean {
     }
   }
   return false;
+}
+
+/** Whether the character at `at` follows an odd run of backslashes. */
+function isEscaped(text: string, at: number): boolean {
+  let backslashes = 0;
+  for (let j = at - 1; text.charCodeAt(j) === 0x5c; j--) {
+    backslashes++;
+  }
+  return backslashes % 2 === 1;
 }
