@@ -5,19 +5,21 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/config';
+import { hasRepeatedAuthorization } from './common/authorization-header';
+import { Errors } from './common/domain-error';
+import { acceptJsonBodiesOnly } from './common/json-body';
 import { securityHeaders } from './common/security-headers';
+import { refuseHeadOnStateChangingRoutes } from './common/state-changing-get';
 import { createLogger, maskQuery, NestPinoLogger } from './logging/logger';
-import { SessionsRepository } from './sessions/sessions.repository';
+import { SessionsService } from './sessions/sessions.service';
 import { UsersService } from './users/users.service';
 
 const HOUSEKEEPING_INTERVAL_MS = 60 * 60 * 1000;
-/** Ended sessions stay a day (a revoked-for-reuse session is worth seeing) before they are deleted. */
-const ENDED_SESSION_RETENTION_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Builds the whole application: fastify (measured several times faster than express
- * for the guarded path), validation, CORS, security headers, OpenAPI at /docs, the
- * demo web app at /, and the demo user. Does not listen.
+ * for the guarded path), validation, CORS, security headers, OpenAPI at /docs (when
+ * DOCS is on), the demo web app at /, and the demo user. Does not listen.
  */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const logger = createLogger(config.logLevel);
@@ -26,9 +28,13 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     trustProxy: config.trustProxy,
     logger: false,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+  const appModule = AppModule.forRoot(config, logger);
+  const app = await NestFactory.create<NestFastifyApplication>(appModule, adapter, {
     logger: new NestPinoLogger(logger),
+    bodyParser: false,
   });
+  acceptJsonBodiesOnly(app.getHttpAdapter().getInstance());
+  refuseHeadOnStateChangingRoutes(app.getHttpAdapter().getInstance());
 
   app.useGlobalPipes(
     new ValidationPipe({
@@ -53,8 +59,12 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       directives: { upgradeInsecureRequests: null },
     },
   });
-  fastify.addHook('onRequest', (_request, reply, done) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     void reply.headers(headers);
+    if (request.headers.authorization !== undefined && hasRepeatedAuthorization(request.raw)) {
+      done(Errors.repeatedAuthorization);
+      return;
+    }
     done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
@@ -70,17 +80,23 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     done();
   });
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Seamless')
-      .setDescription(
-        'Dual-token authentication: short-lived access tokens, rotating refresh tokens.',
-      )
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document);
+  if (config.docs) {
+    const document = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Seamless')
+        .setDescription(
+          'Dual-token authentication: short-lived access tokens, rotating refresh tokens. ' +
+            'Request bodies are application/json (UTF-8) only: anything else is 415, and JSON ' +
+            'nested deeper than 32 levels is 400. Answers with tokens or account data are ' +
+            'Cache-Control: no-store. Every 401 carries WWW-Authenticate; two Authorization ' +
+            'headers are 400 (Bearer error="invalid_request"). HEAD never changes state.',
+        )
+        .addBearerAuth()
+        .build(),
+    );
+    SwaggerModule.setup('docs', app, document);
+  }
 
   if (existsSync(config.webDir)) {
     app.useStaticAssets({ root: config.webDir, prefix: '/', decorateReply: false });
@@ -96,9 +112,9 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   if (config.seedDemoUser && (await app.get(UsersService).seedDemoUser())) {
     Logger.log('seeded the demo user guang', 'Bootstrap');
   }
-  const sessions = app.get(SessionsRepository);
+  const sessions = app.get(SessionsService);
   const housekeeping = setInterval(() => {
-    sessions.deleteEndedBefore(Date.now() - ENDED_SESSION_RETENTION_MS).catch(() => undefined);
+    sessions.deleteOldEnded().catch(() => undefined);
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
   fastify.addHook('onClose', (_instance, done) => {

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import type { Logger } from 'pino';
 import { AppController } from './app.controller';
 import { AccessTokenGuard } from './auth/access-token.guard';
 import { AccessTokenService } from './auth/access-token.service';
@@ -13,6 +14,8 @@ import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { HealthController } from './health/health.controller';
 import { KeysModule } from './keys/keys.module';
+import { APP_LOGGER, createLogger } from './logging/logger';
+import { SecurityEvents } from './logging/security-events';
 import { RevocationModule } from './revocation/revocation.module';
 import { SessionsController } from './sessions/sessions.controller';
 import { SessionsRepository } from './sessions/sessions.repository';
@@ -23,7 +26,7 @@ import { UsersService } from './users/users.service';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, logger: Logger = createLogger(config.logLevel)): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -47,6 +50,8 @@ export class AppModule {
         SessionsService,
         UsersRepository,
         UsersService,
+        SecurityEvents,
+        { provide: APP_LOGGER, useValue: logger },
         { provide: APP_GUARD, useClass: AccessTokenGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
       ],

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SessionsRepository } from '../src/sessions/sessions.repository';
+import { SessionsService } from '../src/sessions/sessions.service';
 import { databaseKinds } from './support/databases';
 import { decodeJwtPart, type TokenPair } from './support/http';
 import { serveFreshDatabase } from './support/server';
@@ -34,13 +34,13 @@ for (const kind of databaseKinds()) {
         sid(idle),
       ]);
 
-      const sessions = fixture.server.app.get(SessionsRepository);
-      assert.equal(await sessions.deleteEndedBefore(now - 24 * HOUR), 2);
+      const sessions = fixture.server.app.get(SessionsService);
+      assert.equal(await sessions.deleteOldEnded(now), 2);
 
       const left = await fixture.db.query<{ id: string }>('SELECT id FROM sessions ORDER BY id');
       assert.deepEqual(left.map((row) => row.id).sort(), [sid(live), sid(endedLately)].sort());
       assert.equal((await fixture.api.refresh(live.refresh_token)).status, 200);
-      assert.equal(await sessions.deleteEndedBefore(now - 24 * HOUR), 0, 'nothing left to delete');
+      assert.equal(await sessions.deleteOldEnded(now), 0, 'nothing left to delete');
     });
   });
 }

@@ -26,7 +26,7 @@ describe('configuration', () => {
     assert.equal(config.loginMaxAttempts, 10);
     assert.equal(config.loginWindow, 900);
     assert.equal(config.jwtAudience, 'seamless');
-    assert.equal(config.sessionMaxAge, undefined);
+    assert.equal(config.sessionMaxAge, 30 * 86400);
     assert.equal(config.seedDemoUser, true);
     assert.equal(config.corsOrigins, 'any');
     assert.deepEqual(config.database, {

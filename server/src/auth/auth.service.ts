@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, Errors } from '../common/domain-error';
+import { SecurityEvents } from '../logging/security-events';
 import { SessionsService, type ClientInfo, type IssuedRefresh } from '../sessions/sessions.service';
 import { UsersService } from '../users/users.service';
 import { AccessTokenService } from './access-token.service';
@@ -13,6 +14,7 @@ export class AuthService {
     private readonly sessions: SessionsService,
     private readonly accessTokens: AccessTokenService,
     private readonly limiter: LoginLimiter,
+    private readonly events: SecurityEvents,
   ) {}
 
   async login(username: string, password: string, client: ClientInfo): Promise<TokenPairDto> {
@@ -21,9 +23,14 @@ export class AuthService {
     if (retryAfter !== undefined) {
       throw new DomainError('rate_limited', retryAfter);
     }
-    const user = await this.users.verifyCredentials(username, password);
-    if (!user) {
-      await this.limiter.recordFailure(limiterKey);
+    const { user, matches } = await this.users.checkCredentials(username, password);
+    if (!user || !matches) {
+      const lockedFor = await this.limiter.recordFailure(limiterKey);
+      const actor = { userId: user?.id ?? null, ip: client.ip };
+      this.events.loginFailed(actor);
+      if (lockedFor !== undefined) {
+        this.events.loginLocked(actor, lockedFor);
+      }
       // One message for an unknown user and a wrong password alike.
       throw Errors.invalidCredentials;
     }
@@ -31,8 +38,8 @@ export class AuthService {
     return this.tokenPair(await this.sessions.start(user, client));
   }
 
-  async refresh(refreshToken: string): Promise<TokenPairDto> {
-    return this.tokenPair(await this.sessions.refresh(refreshToken));
+  async refresh(refreshToken: string, ip: string | undefined): Promise<TokenPairDto> {
+    return this.tokenPair(await this.sessions.refresh(refreshToken, ip));
   }
 
   private async tokenPair(issued: IssuedRefresh): Promise<TokenPairDto> {

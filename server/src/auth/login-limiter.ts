@@ -57,8 +57,12 @@ export class LoginLimiter implements OnModuleDestroy {
     return undefined;
   }
 
-  async recordFailure(key: string): Promise<void> {
-    await this.limiter.penalty(key, 1);
+  /** Counts a failure; the seconds of the lock when this one used up the limit, else undefined. */
+  async recordFailure(key: string): Promise<number | undefined> {
+    const state = await this.limiter.penalty(key, 1);
+    return state.consumedPoints === this.maxAttempts
+      ? Math.max(1, Math.ceil(state.msBeforeNext / 1000))
+      : undefined;
   }
 
   async reset(key: string): Promise<void> {

@@ -6,6 +6,7 @@
 export type DomainErrorCode =
   | 'missing_token'
   | 'invalid_token'
+  | 'repeated_authorization'
   | 'invalid_credentials'
   | 'invalid_refresh_token'
   | 'rate_limited'
@@ -31,6 +32,7 @@ export class DomainError extends Error {
 export const Errors = {
   missingToken: new DomainError('missing_token'),
   invalidToken: new DomainError('invalid_token'),
+  repeatedAuthorization: new DomainError('repeated_authorization'),
   invalidCredentials: new DomainError('invalid_credentials'),
   invalidRefreshToken: new DomainError('invalid_refresh_token'),
   usernameTaken: new DomainError('username_taken'),

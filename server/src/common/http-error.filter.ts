@@ -30,15 +30,29 @@ const DOMAIN_ERRORS: Record<DomainErrorCode, ErrorShape> = {
     message: 'Invalid or expired access token',
     wwwAuthenticate: 'Bearer error="invalid_token"',
   },
+  // RFC 6750 §3.1: credentials that cannot be read as one token are a malformed request.
+  repeated_authorization: {
+    status: 400,
+    error: 'Bad Request',
+    message: 'Send one Authorization header, not several',
+    wwwAuthenticate: 'Bearer error="invalid_request"',
+  },
+  // Every 401 names a challenge (RFC 9110 §11.6.1). Login and refresh take their
+  // credentials in the JSON body, so their challenges name that, and neither says
+  // `Bearer error="invalid_token"`, which tells a client to refresh and try again:
+  // a loop on the refresh route itself. None is `Basic`, which makes browsers prompt.
   invalid_credentials: {
     status: 401,
     error: 'Unauthorized',
     message: 'Invalid username or password',
+    wwwAuthenticate: 'Password',
   },
   invalid_refresh_token: {
     status: 401,
     error: 'Unauthorized',
     message: 'Invalid, expired or revoked refresh token',
+    // RFC 6749 §5.2's name for a refresh token that is invalid, expired or revoked.
+    wwwAuthenticate: 'RefreshToken error="invalid_grant"',
   },
   rate_limited: {
     status: 429,
@@ -78,18 +92,15 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
+      if (status === 401 && !reply.hasHeader('WWW-Authenticate')) {
+        void reply.header('WWW-Authenticate', 'Bearer');
+      }
       send(
         reply,
         status,
         HttpStatus[status] ? title(HttpStatus[status]) : 'Error',
         messageOf(exception),
       );
-      return;
-    }
-    if (isStackOverflow(exception)) {
-      // Only request bodies are walked recursively (class-transformer, before validation):
-      // JSON nested a few thousand levels deep is the client's fault, not a server error.
-      send(reply, 400, 'Bad Request', 'Request body is nested too deeply');
       return;
     }
     if (isDatabaseUnavailable(exception)) {
@@ -103,10 +114,6 @@ export class HttpErrorFilter implements ExceptionFilter {
     );
     send(reply, 500, 'Internal Server Error', 'Internal server error');
   }
-}
-
-function isStackOverflow(exception: unknown): boolean {
-  return exception instanceof RangeError && exception.message.includes('call stack');
 }
 
 function send(reply: FastifyReply, statusCode: number, error: string, message: string): void {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from './duration';
+import { estimatedEntropyBits, MIN_SECRET_ENTROPY_BITS } from './secret-strength';
 
 export type DatabaseConfig =
   | { type: 'sqlite'; path: string }
@@ -29,6 +30,8 @@ export interface AppConfig {
   jwtAudience: string;
   corsOrigins: string[] | 'any' | 'none';
   seedDemoUser: boolean;
+  /** Serve the OpenAPI page at /docs. */
+  docs: boolean;
   /** Private JWKs from JWT_SIGNING_KEYS (JSON array); undefined means "development keys file". */
   signingKeys: string | undefined;
   currentKid: string | undefined;
@@ -57,6 +60,19 @@ const duration = (min: number) =>
     return seconds;
   });
 
+/** A duration, or `0` / `off` for none (undefined). */
+const optionalDuration = z.string().transform((raw, ctx) => {
+  const seconds = raw === 'off' ? 0 : parseDuration(raw);
+  if (seconds === undefined) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: 'expected a duration such as 12h or 30d, or 0 or off for none',
+    });
+    return z.NEVER;
+  }
+  return seconds === 0 ? undefined : seconds;
+});
+
 const wholeNumber = (min: number, max: number) =>
   z
     .string()
@@ -84,7 +100,7 @@ const envSchema = z.object({
   REDIS_KEY_PREFIX: z.string().min(1).max(64).default('seamless:'),
   ACCESS_TOKEN_TTL: duration(1).default('30m'),
   REFRESH_TOKEN_TTL: duration(1).default('7d'),
-  SESSION_MAX_AGE: duration(1).optional(),
+  SESSION_MAX_AGE: optionalDuration.default('30d'),
   REFRESH_REUSE_GRACE: duration(0).default('10s'),
   REVOCATION_POLL_INTERVAL: duration(1).default('1s'),
   REVOCATION_CHECK: bool.default('true'),
@@ -94,6 +110,7 @@ const envSchema = z.object({
   JWT_AUDIENCE: z.string().min(1).default('seamless'),
   CORS_ORIGINS: z.string().optional(),
   SEED_DEMO_USER: bool.optional(),
+  DOCS: bool.optional(),
   JWT_SIGNING_KEYS: z.string().min(2).optional(),
   JWT_CURRENT_KID: z.string().min(1).optional(),
   REFRESH_TOKEN_SECRET: z
@@ -139,6 +156,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
           '(development keys under data/ do not count)',
       );
     }
+    if (estimatedEntropyBits(e.REFRESH_TOKEN_SECRET ?? '') < MIN_SECRET_ENTROPY_BITS) {
+      throw new ConfigError(
+        'Invalid configuration: REFRESH_TOKEN_SECRET: too little entropy for a key; ' +
+          'generate one with node server/dist/src/keys/keys.cli.js secret',
+      );
+    }
   }
   if ((e.JWT_SIGNING_KEYS === undefined) !== (e.REFRESH_TOKEN_SECRET === undefined)) {
     throw new ConfigError(
@@ -165,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jwtAudience: e.JWT_AUDIENCE,
     corsOrigins: parseCorsOrigins(e.CORS_ORIGINS, production),
     seedDemoUser: e.SEED_DEMO_USER ?? !production,
+    docs: e.DOCS ?? !production,
     signingKeys: e.JWT_SIGNING_KEYS,
     currentKid: e.JWT_CURRENT_KID,
     refreshTokenSecret: e.REFRESH_TOKEN_SECRET,

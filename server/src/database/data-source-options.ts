@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/config';
@@ -50,7 +50,9 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
     };
   }
   if (database.path !== ':memory:') {
-    mkdirSync(dirname(database.path), { recursive: true });
+    // Readable by the owner only: SQLite gives the -wal and -shm files the database file's mode.
+    mkdirSync(dirname(database.path), { recursive: true, mode: 0o700 });
+    closeSync(openSync(database.path, 'a', 0o600));
   }
   return {
     ...common,

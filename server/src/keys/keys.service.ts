@@ -94,7 +94,7 @@ async function loadOrCreateDevelopmentKeys(file: string): Promise<KeyMaterial> {
   if (existing) {
     return existing;
   }
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const material: KeyMaterial = {
     signingKeys: [await generateSigningJwk()],
     refreshTokenSecret: generateRefreshTokenSecret(),

@@ -1,6 +1,9 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
 
+/** Injection token of the application's pino logger. */
+export const APP_LOGGER = Symbol('APP_LOGGER');
+
 /**
  * Structured JSON logs. Nothing that can carry a secret is ever logged: request logs
  * hold the method, the path with every query value masked, the status and the time,

@@ -45,6 +45,22 @@ export function recordRotation(
   return JSON.stringify(kept);
 }
 
+/**
+ * Whether a session still stands: not revoked, inside its inactivity window, younger than
+ * the maximum age. The one rule that refresh and the routes managing sessions both apply.
+ */
+export function isSessionLive(
+  session: Pick<Session, 'createdAt' | 'expiresAt' | 'revokedAt'>,
+  now: number,
+  sessionMaxAgeMs: number | undefined,
+): boolean {
+  return (
+    session.revokedAt === null &&
+    session.expiresAt > now &&
+    (sessionMaxAgeMs === undefined || session.createdAt + sessionMaxAgeMs > now)
+  );
+}
+
 /** Rotation rules 1–3 and 5 of the contract, as a pure function of the session row. */
 export function decideRefresh(
   session: Pick<Session, 'counter' | 'rotations' | 'createdAt' | 'expiresAt' | 'revokedAt'>,
@@ -52,10 +68,7 @@ export function decideRefresh(
   now: number,
   policy: RotationPolicy,
 ): RefreshDecision {
-  if (session.revokedAt !== null || session.expiresAt <= now) {
-    return 'reject';
-  }
-  if (policy.sessionMaxAgeMs !== undefined && session.createdAt + policy.sessionMaxAgeMs <= now) {
+  if (!isSessionLive(session, now, policy.sessionMaxAgeMs)) {
     return 'reject';
   }
   if (presentedCounter === session.counter) {

@@ -56,6 +56,7 @@ export class SessionsRepository {
   private readonly sessions: Repository<Session>;
   private readonly findWithUsernameSql: string;
   private readonly compareAndRotateSql: string;
+  private readonly findLifetimeSql: string;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.sessions = dataSource.getRepository(Session);
@@ -65,6 +66,9 @@ export class SessionsRepository {
               s.revoked_at, s.revoke_reason, s.user_agent, s.ip, u.username
          FROM sessions s INNER JOIN users u ON u.id = s.user_id
         WHERE s.id = ?`,
+    );
+    this.findLifetimeSql = sql(
+      'SELECT user_id, created_at, expires_at, revoked_at FROM sessions WHERE id = ?',
     );
     this.compareAndRotateSql = sql(
       `UPDATE sessions SET counter = ?, rotations = ?, last_used_at = ?, expires_at = ?
@@ -109,6 +113,24 @@ export class SessionsRepository {
       ip: row.ip,
     });
     return { session, username: row.username };
+  }
+
+  /** What decides whether a session still stands, and whose it is; null for an unknown id. */
+  async findLifetime(
+    id: string,
+  ): Promise<Pick<Session, 'userId' | 'createdAt' | 'expiresAt' | 'revokedAt'> | null> {
+    const rows: Pick<SessionRow, 'user_id' | 'created_at' | 'expires_at' | 'revoked_at'>[] =
+      await this.dataSource.query(this.findLifetimeSql, [id]);
+    const row = rows[0];
+    if (!row) {
+      return null;
+    }
+    return {
+      userId: Number(row.user_id),
+      createdAt: Number(row.created_at),
+      expiresAt: Number(row.expires_at),
+      revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+    };
   }
 
   /**
@@ -235,15 +257,21 @@ export class SessionsRepository {
     });
   }
 
-  /** Housekeeping: sessions nobody can refresh any more. */
-  async deleteEndedBefore(cutoff: number): Promise<number> {
+  /**
+   * Housekeeping: sessions nobody can refresh any more that ended before `cutoff`, and
+   * those revoked as theft only once revoked before `evidenceCutoff`.
+   */
+  async deleteEndedBefore(cutoff: number, evidenceCutoff: number): Promise<number> {
     const result = await this.sessions
       .createQueryBuilder()
       .delete()
       .from(Session)
-      .where('expires_at < :cutoff OR (revoked_at IS NOT NULL AND revoked_at < :cutoff)', {
-        cutoff,
-      })
+      .where(
+        `(revoke_reason = 'reuse' AND revoked_at < :evidenceCutoff)
+         OR ((revoke_reason IS NULL OR revoke_reason <> 'reuse')
+             AND (expires_at < :cutoff OR revoked_at < :cutoff))`,
+        { cutoff, evidenceCutoff },
+      )
       .execute();
     return result.affected ?? 0;
   }

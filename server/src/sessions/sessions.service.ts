@@ -3,10 +3,12 @@ import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { Errors } from '../common/domain-error';
 import { KeysService } from '../keys/keys.service';
+import { SecurityEvents } from '../logging/security-events';
 import { RevocationSync } from '../revocation/revocation-sync';
 import { RefreshTokenCodec } from './refresh-token.codec';
 import {
   decideRefresh,
+  isSessionLive,
   recordRotation,
   parseRotationLog,
   type RotationPolicy,
@@ -37,6 +39,12 @@ export interface SessionView {
   current: boolean;
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** How long an ended session stays before housekeeping deletes it. */
+const ENDED_SESSION_RETENTION_MS = DAY_MS;
+/** A session revoked as theft stays longer: it is the evidence an operator looks for. */
+const REUSE_EVIDENCE_RETENTION_MS = 30 * DAY_MS;
+
 /** A rotation lost to a concurrent one re-reads the row; more than a few rounds means something is wrong. */
 const MAX_ROTATION_ATTEMPTS = 5;
 
@@ -48,6 +56,7 @@ export class SessionsService {
   constructor(
     private readonly sessions: SessionsRepository,
     private readonly revocations: RevocationSync,
+    private readonly events: SecurityEvents,
     keys: KeysService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
@@ -93,7 +102,7 @@ export class SessionsService {
    * the one invalid-refresh-token error for every refusal, so the answer says nothing
    * about which check failed.
    */
-  async refresh(refreshToken: string, now = Date.now()): Promise<IssuedRefresh> {
+  async refresh(refreshToken: string, ip?: string, now = Date.now()): Promise<IssuedRefresh> {
     const presented = this.codec.decode(refreshToken);
     if (!presented) {
       throw Errors.invalidRefreshToken;
@@ -119,6 +128,7 @@ export class SessionsService {
           // A rotated token came back after its grace: someone holds a copy. End the
           // session so the thief's newer token dies too.
           await this.end({ id: session.id }, 'reuse', now);
+          this.events.refreshReuse({ userId: session.userId, sessionId: session.id, ip });
           throw Errors.invalidRefreshToken;
         case 'reissue':
           return issued(session.counter, session.expiresAt);
@@ -144,6 +154,16 @@ export class SessionsService {
       }
     }
     throw Errors.databaseUnavailable;
+  }
+
+  /** Whether this session of this user still stands (the database's word, not the access token's). */
+  async isLive(sessionId: string, userId: number, now = Date.now()): Promise<boolean> {
+    const session = await this.sessions.findLifetime(sessionId);
+    return (
+      session !== null &&
+      session.userId === userId &&
+      isSessionLive(session, now, this.policy.sessionMaxAgeMs)
+    );
   }
 
   /** Logout: ends the session the access token belongs to. */
@@ -176,11 +196,18 @@ export class SessionsService {
     await this.revocations.announce(ended, now);
   }
 
+  /** Housekeeping: deletes the sessions that ended longer ago than they are kept. */
+  async deleteOldEnded(now = Date.now()): Promise<number> {
+    return this.sessions.deleteEndedBefore(
+      now - ENDED_SESSION_RETENTION_MS,
+      now - REUSE_EVIDENCE_RETENTION_MS,
+    );
+  }
+
   async list(userId: number, currentSessionId: string, now = Date.now()): Promise<SessionView[]> {
-    const maxAge = this.policy.sessionMaxAgeMs;
     const active = await this.sessions.findActiveForUser(userId, now);
     return active
-      .filter((s) => maxAge === undefined || s.createdAt + maxAge > now)
+      .filter((s) => isSessionLive(s, now, this.policy.sessionMaxAgeMs))
       .map((s) => ({
         id: s.id,
         createdAt: new Date(s.createdAt).toISOString(),

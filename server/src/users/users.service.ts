@@ -33,9 +33,18 @@ export class UsersService {
    * user exists, so the response time does not tell which usernames are real.
    */
   async verifyCredentials(username: string, password: string): Promise<User | null> {
+    const { user, matches } = await this.checkCredentials(username, password);
+    return user && matches ? user : null;
+  }
+
+  /** The user the username names (null for none) and whether the password is theirs. */
+  async checkCredentials(
+    username: string,
+    password: string,
+  ): Promise<{ user: User | null; matches: boolean }> {
     const user = await this.users.findByUsername(username);
     const matches = await this.hasher.verify(user?.passwordHash, password);
-    return user && matches ? user : null;
+    return { user, matches: user !== null && matches };
   }
 
   /**

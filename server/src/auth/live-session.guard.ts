@@ -1,0 +1,47 @@
+import {
+  applyDecorators,
+  Injectable,
+  UseGuards,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Errors } from '../common/domain-error';
+import { SessionsService } from '../sessions/sessions.service';
+import type { AuthenticatedRequest } from './access-token.guard';
+
+/**
+ * Runs after the access-token guard on the routes that manage sessions or the account:
+ * the token's session must still stand in the database, not only the token be valid.
+ * Otherwise an access token that outlived its session (after a logout, or "sign out
+ * everywhere" against a thief) could still list and revoke the owner's new sessions.
+ */
+@Injectable()
+export class LiveSessionGuard implements CanActivate {
+  constructor(private readonly sessions: SessionsService) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
+    if (!principal) {
+      throw Errors.missingToken;
+    }
+    if (!(await this.sessions.isLive(principal.sessionId, principal.userId))) {
+      throw Errors.invalidToken;
+    }
+    return true;
+  }
+}
+
+/**
+ * Opts a route (or a controller) into {@link LiveSessionGuard}: one database read per
+ * request, so only for routes that manage sessions or the account, never the guarded
+ * path of ordinary routes.
+ */
+export const RequireLiveSession = () =>
+  applyDecorators(
+    UseGuards(LiveSessionGuard),
+    ApiUnauthorizedResponse({
+      description:
+        'No access token (WWW-Authenticate: Bearer), or one that is invalid, expired or whose session has ended (Bearer error="invalid_token")',
+    }),
+  );
