@@ -5,9 +5,10 @@ import type { DatabaseConfig } from '../config/config';
 import { Session } from '../sessions/session.entity';
 import { User } from '../users/user.entity';
 import { CreateUsersAndSessions1732700000000 } from './migrations/1732700000000-CreateUsersAndSessions';
+import { ExactUsernameKeys1733000000000 } from './migrations/1733000000000-ExactUsernameKeys';
 
 export const entities = [User, Session];
-export const migrations = [CreateUsersAndSessions1732700000000];
+export const migrations = [CreateUsersAndSessions1732700000000, ExactUsernameKeys1733000000000];
 
 /** TypeORM options for either database; migrations, never `synchronize`, create the schema. */
 export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {

@@ -55,4 +55,4 @@ export class Session {
   ip: string | null;
 }
 
-export type RevokeReason = 'logout' | 'revoked' | 'reuse';
+export type RevokeReason = 'logout' | 'revoked' | 'reuse' | 'password';

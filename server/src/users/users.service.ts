@@ -14,6 +14,7 @@ export class UsersService {
     private readonly hasher: PasswordHasher,
   ) {}
 
+  /** Creates an account; the password has passed the policy already. */
   async register(username: string, password: string): Promise<PublicUser> {
     const hash = await this.hasher.hash(password);
     try {
@@ -34,6 +35,18 @@ export class UsersService {
     const user = await this.users.findByUsername(username);
     const matches = await this.hasher.verify(user?.passwordHash, password);
     return user && matches ? user : null;
+  }
+
+  /** Whether `password` is the current password of the user with this id. */
+  async verifyPassword(userId: number, password: string): Promise<boolean> {
+    const user = await this.users.findById(userId);
+    return this.hasher.verify(user?.passwordHash, password);
+  }
+
+  /** Sets a new password (it has passed the policy) and ends every session but `keepSessionId`. */
+  async changePassword(userId: number, password: string, keepSessionId: string): Promise<void> {
+    const hash = await this.hasher.hash(password);
+    await this.users.replacePasswordEndingOtherSessions(userId, hash, keepSessionId, Date.now());
   }
 
   /** Seeds the tutorial's demo user (its password is shorter than registration allows). */

@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DomainError } from '../src/common/domain-error';
+import { HashingQueue } from '../src/users/hashing-queue';
+import { databaseKinds } from './support/databases';
+import { RIGHT } from './support/limits';
+import { serveFreshDatabase } from './support/server';
+
+/** A task that runs until the test lets it finish: a slow hash whose end the test decides. */
+function slowTask() {
+  let finish!: () => void;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  return { run: () => done, finish };
+}
+
+/** Resolves with whether `promise` has settled by the time the queued microtasks ran. */
+async function hasSettled(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  await new Promise((resolve) => setImmediate(resolve));
+  return settled;
+}
+
+describe('HashingQueue', () => {
+  it('starts and answers queued tasks in arrival order', async () => {
+    const queue = new HashingQueue({ concurrency: 1, maxWaitMs: 60_000, initialTaskMs: 1 });
+    const blocker = slowTask();
+    const first = queue.run(blocker.run);
+    const started: number[] = [];
+    const answered: number[] = [];
+    const queued = Array.from({ length: 20 }, (_, i) =>
+      queue
+        .run(async () => {
+          started.push(i);
+          await new Promise((resolve) => setImmediate(resolve));
+          return i;
+        })
+        .then((value) => answered.push(value)),
+    );
+    assert.equal(queue.waiting, 20);
+    assert.deepEqual(started, []);
+    blocker.finish();
+    await Promise.all([first, ...queued]);
+    const inOrder = Array.from({ length: 20 }, (_, i) => i);
+    assert.deepEqual(started, inOrder);
+    assert.deepEqual(answered, inOrder);
+  });
+
+  it('never lets a newcomer overtake a waiting task when a thread frees up', async () => {
+    const queue = new HashingQueue({ concurrency: 2, maxWaitMs: 60_000, initialTaskMs: 1 });
+    const a = slowTask();
+    const b = slowTask();
+    const order: string[] = [];
+    const running = [queue.run(a.run), queue.run(b.run)];
+    const waiting = queue.run(() => Promise.resolve(order.push('waited')));
+    a.finish();
+    await running[0];
+    const late = queue.run(() => Promise.resolve(order.push('late')));
+    b.finish();
+    await Promise.all([...running, waiting, late]);
+    assert.deepEqual(order, ['waited', 'late']);
+  });
+
+  it('refuses at once, with Retry-After, a task that could not start within the bound', async () => {
+    // Four queued tasks of 250 ms each fill a 1 s bound with one thread.
+    const queue = new HashingQueue({ concurrency: 1, maxWaitMs: 1000, initialTaskMs: 250 });
+    const blocker = slowTask();
+    const running = queue.run(blocker.run);
+    const admitted = Array.from({ length: 4 }, () => queue.run(() => Promise.resolve('ok')));
+    const refused = queue.run(() => Promise.resolve('never'));
+    // Answered while the slow hash still runs: the caller did not wait out the bound.
+    assert.equal(await hasSettled(refused), true);
+    await assert.rejects(refused, (error: unknown) => {
+      assert.ok(error instanceof DomainError);
+      assert.equal(error.code, 'server_busy');
+      assert.equal(error.retryAfterSeconds, 2);
+      return true;
+    });
+    assert.equal(queue.waiting, 4);
+    blocker.finish();
+    assert.deepEqual(await Promise.all(admitted), ['ok', 'ok', 'ok', 'ok']);
+    await running;
+  });
+
+  it('estimates from the hash time it measured', async () => {
+    let clock = 0;
+    const queue = new HashingQueue({
+      concurrency: 1,
+      maxWaitMs: 1000,
+      initialTaskMs: 10,
+      now: () => clock,
+    });
+    const measured = slowTask();
+    const running = queue.run(measured.run);
+    clock = 400;
+    measured.finish();
+    await running;
+    assert.equal(queue.averageTaskMs, 400);
+
+    const blocker = slowTask();
+    const busy = queue.run(blocker.run);
+    const admitted = [queue.run(() => Promise.resolve()), queue.run(() => Promise.resolve())];
+    const refused = queue.run(() => Promise.resolve());
+    assert.equal(await hasSettled(refused), true);
+    await assert.rejects(refused, (error: DomainError) => error.retryAfterSeconds === 2);
+    blocker.finish();
+    await Promise.all([busy, ...admitted]);
+  });
+
+  it('gives up on a task still waiting when the bound has passed', async () => {
+    const queue = new HashingQueue({ concurrency: 1, maxWaitMs: 50, initialTaskMs: 1 });
+    const blocker = slowTask();
+    const running = queue.run(blocker.run);
+    let ran = false;
+    await assert.rejects(
+      queue.run(() => Promise.resolve((ran = true))),
+      (error: DomainError) => error.code === 'server_busy' && (error.retryAfterSeconds ?? 0) >= 1,
+    );
+    assert.equal(queue.waiting, 0);
+    blocker.finish();
+    await running;
+    assert.equal(ran, false);
+  });
+
+  it('passes a failing task’s error on and keeps serving', async () => {
+    const queue = new HashingQueue({ concurrency: 1, maxWaitMs: 1000, initialTaskMs: 1 });
+    await assert.rejects(
+      queue.run(() => Promise.reject(new Error('worker died'))),
+      /worker died/,
+    );
+    assert.equal(await queue.run(() => Promise.resolve(7)), 7);
+    assert.equal(queue.running, 0);
+  });
+});
+
+for (const kind of databaseKinds()) {
+  describe(`a full hashing queue on ${kind}`, () => {
+    // A bound of 0: a login that finds every hashing thread busy is refused at once.
+    const fixture = serveFreshDatabase(kind, {
+      LOGIN_QUEUE_TIMEOUT: '0',
+      LOGIN_MAX_ATTEMPTS: '16',
+      LOGIN_WINDOW: '10m',
+    });
+
+    it('answers 503 with Retry-After, and a refused login does not count as an attempt', async () => {
+      await fixture.api.register('queued', RIGHT);
+      const replies = await Promise.all(
+        Array.from({ length: 16 }, (_, i) => fixture.api.login('queued', `wrong ${i}`)),
+      );
+      const statuses = replies.map((r) => r.status);
+      assert.ok(
+        statuses.every((s) => s === 401 || s === 503),
+        `statuses ${statuses.join()}`,
+      );
+      const refused = replies.filter((r) => r.status === 503);
+      assert.ok(refused.length > 0, `no 503 among ${statuses.join()}`);
+      for (const reply of refused) {
+        assert.ok(Number(reply.headers.get('retry-after')) >= 1);
+        assert.match((reply.body as unknown as { message: string }).message, /try again/i);
+      }
+      // Only the checked passwords used up attempts: the rest of the 16 are still there.
+      const checked = statuses.filter((s) => s === 401).length;
+      for (let i = checked; i < 16; i++) {
+        assert.equal((await fixture.api.login('queued', 'wrong again')).status, 401);
+      }
+      assert.equal((await fixture.api.login('queued', RIGHT)).status, 429);
+    });
+  });
+}
