@@ -107,7 +107,7 @@ export function parseOptions(
       scenarios,
       targets,
       storm: on('storm', true),
-      stormConnections: positiveInteger(get('storm-connections') ?? '8', 'storm-connections'),
+      stormConnections: positiveInteger(get('storm-connections') ?? '4', 'storm-connections'),
       repeat: positiveInteger(get('repeat') ?? '1', 'repeat'),
       mysqlUrl,
       serverCpus: get('server-cpus') ?? pinning.serverCpus,
