@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DomainError } from '../src/common/domain-error';
 import { HashingQueue } from '../src/users/hashing-queue';
+import { PasswordHasher } from '../src/users/password-hasher';
 import { databaseKinds } from './support/databases';
 import { RIGHT } from './support/limits';
 import { serveFreshDatabase } from './support/server';
@@ -136,7 +137,54 @@ describe('HashingQueue', () => {
   });
 });
 
+/** Lets the event loop run until `condition` holds (the server runs in this process). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
 for (const kind of databaseKinds()) {
+  describe(`logins behind a slow hash on ${kind}`, () => {
+    const fixture = serveFreshDatabase(kind, {
+      LOGIN_QUEUE_TIMEOUT: '10m',
+      LOGIN_MAX_ATTEMPTS: '100',
+      LOGIN_WINDOW: '10m',
+    });
+
+    it('are answered in the order they arrived', async () => {
+      await fixture.api.register('in_turn', RIGHT);
+      const queue = fixture.server.app.get(PasswordHasher).queue;
+      // Every hashing thread taken by a hash that lasts until the test ends it.
+      const blockers = Array.from({ length: queue.concurrency }, () => slowTask());
+      const blocked = blockers.map((blocker) => queue.run(blocker.run));
+      const answered: number[] = [];
+      const logins: Promise<void>[] = [];
+      for (let i = 0; i < 12; i++) {
+        // Each login is queued before the next one is sent: this is the arrival order.
+        logins.push(
+          fixture.api.login('in_turn', i % 3 ? `wrong ${i}` : RIGHT).then((reply) => {
+            assert.equal(reply.status, i % 3 ? 401 : 200);
+            answered.push(i);
+          }),
+        );
+        await until(() => queue.waiting === i + 1);
+      }
+      assert.deepEqual(answered, []);
+      for (const blocker of blockers) {
+        blocker.finish();
+      }
+      await Promise.all([...blocked, ...logins]);
+      // With several threads, hashes started together may finish in either order.
+      answered.forEach((login, rank) => {
+        assert.ok(
+          Math.abs(login - rank) < queue.concurrency,
+          `answers in order ${answered.join()}`,
+        );
+      });
+    });
+  });
+
   describe(`a full hashing queue on ${kind}`, () => {
     // A bound of 0: a login that finds every hashing thread busy is refused at once.
     const fixture = serveFreshDatabase(kind, {

@@ -42,6 +42,11 @@ export class HashingQueue {
     this.now = options.now ?? (() => performance.now());
   }
 
+  /** How many tasks run at once. */
+  get concurrency(): number {
+    return this.options.concurrency;
+  }
+
   get waiting(): number {
     return this.queue.length;
   }

@@ -20,7 +20,8 @@ const INITIAL_HASH_MS = 100;
 @Injectable()
 export class PasswordHasher implements OnModuleInit, OnModuleDestroy {
   private readonly pool: Piscina<PasswordTask, string | boolean>;
-  private readonly queue: HashingQueue;
+  /** Where every hash waits its turn (read by tests and the health of the pool). */
+  readonly queue: HashingQueue;
   /** Compared against when the user does not exist, so that case costs what a wrong password costs. */
   private dummyHash: Promise<string> | undefined;
 
