@@ -99,6 +99,7 @@ for (const kind of databaseKinds()) {
         REDIS_KEY_PREFIX: keyPrefix,
         LOGIN_MAX_ATTEMPTS: '5',
         LOGIN_WINDOW: '10m',
+        LOGIN_QUEUE_TIMEOUT: '10m', // a full hashing queue is not what this measures
       });
 
       for (const rightAt of [0, 25, 49]) {
