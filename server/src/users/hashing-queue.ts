@@ -91,7 +91,7 @@ export class HashingQueue {
     try {
       return await task();
     } finally {
-      this.record(this.now() - started);
+      this.observe(this.now() - started);
       this.active--;
       this.queue.shift()?.start();
     }
@@ -105,7 +105,8 @@ export class HashingQueue {
     return (Math.floor(ahead / this.options.concurrency) + 1) * this.average;
   }
 
-  private record(durationMs: number): void {
+  /** Takes one task duration into the running average (also a calibration run outside the queue). */
+  observe(durationMs: number): void {
     this.average = this.measured
       ? this.average + SMOOTHING * (durationMs - this.average)
       : durationMs;
@@ -121,7 +122,12 @@ export class HashingQueue {
     entry.refuse(this.busy(this.expectedWaitMs(this.queue.length)));
   }
 
+  /**
+   * The 503 for a task that would wait `expectedWaitMs`. Retry-After is when the queue,
+   * draining at its measured pace, would again start a newcomer within the bound.
+   */
   private busy(expectedWaitMs: number): DomainError {
-    return new DomainError('server_busy', Math.max(1, Math.ceil(expectedWaitMs / 1000)));
+    const retryAfterMs = expectedWaitMs - this.options.maxWaitMs;
+    return new DomainError('server_busy', Math.max(1, Math.ceil(retryAfterMs / 1000)));
   }
 }

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Piscina } from 'piscina';
 import type { AppConfig } from '../config/config';
@@ -50,7 +51,23 @@ export class PasswordHasher implements OnModuleInit, OnModuleDestroy {
       op: 'hash',
       password: 'seamless-dummy-password',
     }) as Promise<string>;
-    this.dummyHash.catch(() => undefined); // awaited, and so reported, by the first verify
+    this.dummyHash.then(
+      (hash) => this.calibrate(hash),
+      () => undefined, // awaited, and so reported, by the first verify
+    );
+  }
+
+  /**
+   * Times one verification on the warm thread, so that the queue's first estimates
+   * come from this machine rather than a guess: a guess too high refuses the first
+   * logins of a busy start with 503s, one too low lets the queue grow past the bound.
+   */
+  private calibrate(hash: string): void {
+    const started = performance.now();
+    this.pool.run({ op: 'verify', hash, password: 'calibration' }).then(
+      () => this.queue.observe(performance.now() - started),
+      () => undefined,
+    );
   }
 
   async hash(password: string): Promise<string> {
