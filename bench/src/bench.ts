@@ -322,7 +322,7 @@ async function measureRevocationCheck(
       database,
       options,
       options.connections,
-      (target, dir) => measure(target, dir, 'guarded', options, 0),
+      (target, dir, db) => measure(target, dir, db, 'guarded', options, 0),
       { REVOCATION_CHECK: 'false' },
     );
     const checked = await withTarget(
@@ -330,12 +330,12 @@ async function measureRevocationCheck(
       database,
       options,
       options.connections + REVOKED_SESSIONS,
-      async (target, dir) => {
+      async (target, dir, db) => {
         const revokedSessions = await endSessions(
           target,
           Array.from({ length: REVOKED_SESSIONS }, (_, i) => benchUser(options.connections + i)),
         );
-        return { revokedSessions, ...(await measure(target, dir, 'guarded', options, 0)) };
+        return { revokedSessions, ...(await measure(target, dir, db, 'guarded', options, 0)) };
       },
     );
     const candidate: RevocationRow = {

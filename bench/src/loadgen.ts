@@ -47,12 +47,29 @@ export interface Stats {
   statuses: Record<string, number>;
 }
 
+/**
+ * The window seen per connection, so that a connection left waiting cannot hide: a
+ * request still unanswered when the window closes counts with its wait so far.
+ */
+export interface ConnectionView {
+  /** Requests answered inside the window, one entry per connection (zeros included). */
+  completions: number[];
+  /** The longest wait for an answer: answered requests, and unanswered ones until the close. */
+  longestWaitMs: number;
+  /** Requests still unanswered when the window closed. */
+  unfinished: number;
+  /** 503 answers inside the window (a login refused at once; the connection waited Retry-After). */
+  unavailable: number;
+}
+
 /** What the load generator prints as its one line of JSON. */
 export interface LoadResult extends Stats {
   scenario: ScenarioName;
   durationMs: number;
   byKind: Partial<Record<RequestKind, Stats>>;
+  connections: ConnectionView;
   storm?: Stats;
+  stormConnections?: ConnectionView;
   /** CPU time the load generator process used, warm-up included, in milliseconds. */
   cpuMs: number;
 }
@@ -77,7 +94,7 @@ function mulberry32(seed: number): () => number {
 }
 
 /** Collects requests that complete inside [start, end] of the measurement window. */
-class Recorder {
+export class Recorder {
   private readonly all: RecordableHistogram = createHistogram();
   private readonly kinds = new Map<
     RequestKind,
@@ -85,15 +102,40 @@ class Recorder {
   >();
   private errors = 0;
   private readonly statuses: Record<string, number> = {};
+  private readonly completions: number[];
+  private longestWaitMs = 0;
+  private unfinished = 0;
+  private unavailable = 0;
 
   constructor(
     readonly windowStart: number,
     readonly windowEnd: number,
-  ) {}
+    connections: number,
+  ) {
+    this.completions = new Array<number>(connections).fill(0);
+  }
 
-  record(kind: RequestKind, start: number, end: number, status: number, ok: boolean): void {
+  record(
+    kind: RequestKind,
+    connection: number,
+    start: number,
+    end: number,
+    status: number,
+    ok: boolean,
+  ): void {
+    if (start < this.windowEnd && end > this.windowEnd) {
+      // Still waiting when the window closed: it counts, with the wait so far.
+      this.unfinished++;
+      this.longestWaitMs = Math.max(this.longestWaitMs, this.windowEnd - start);
+      return;
+    }
     if (end < this.windowStart || end > this.windowEnd) {
       return;
+    }
+    this.completions[connection] = (this.completions[connection] ?? 0) + 1;
+    this.longestWaitMs = Math.max(this.longestWaitMs, end - start);
+    if (status === 503) {
+      this.unavailable++;
     }
     const nanos = Math.max(1, Math.round((end - start) * 1e6));
     this.all.record(nanos);
@@ -131,6 +173,15 @@ class Recorder {
 
   total(): Stats {
     return this.stats(this.all, this.errors, this.statuses);
+  }
+
+  connections(): ConnectionView {
+    return {
+      completions: [...this.completions],
+      longestWaitMs: this.longestWaitMs,
+      unfinished: this.unfinished,
+      unavailable: this.unavailable,
+    };
   }
 
   byKind(): Partial<Record<RequestKind, Stats>> {
@@ -171,6 +222,16 @@ async function readJson(body: { text(): Promise<string> }): Promise<unknown> {
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
+/** What one request came back with. */
+interface Outcome {
+  status: number;
+  ok: boolean;
+  /** A 503's Retry-After, in milliseconds. */
+  retryAfterMs?: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** One connection's closed loop: send, wait for the whole answer, send again. */
 class Worker {
   private readonly client: Client;
@@ -178,6 +239,7 @@ class Worker {
 
   constructor(
     private readonly plan: LoadPlan,
+    private readonly connection: number,
     private readonly credentials: Credentials,
     session: Session,
   ) {
@@ -186,7 +248,7 @@ class Worker {
   }
 
   /** Sends one request of the given kind; returns its status and whether it was the expected answer. */
-  async send(kind: RequestKind): Promise<{ status: number; ok: boolean }> {
+  async send(kind: RequestKind): Promise<Outcome> {
     switch (kind) {
       case 'guarded':
       case 'rejected': {
@@ -222,13 +284,20 @@ class Worker {
           headers: JSON_HEADERS,
           body: JSON.stringify(this.credentials),
         });
-        return this.adopt(response.statusCode, await readJson(response.body));
+        const outcome = this.adopt(response.statusCode, await readJson(response.body));
+        if (response.statusCode === 503) {
+          // Refused at once because the server could not start hashing in time: an
+          // answer, not an error. The connection comes back when told to, as a person would.
+          const retryAfter = Number(response.headers['retry-after']);
+          return { status: 503, ok: true, retryAfterMs: (retryAfter > 0 ? retryAfter : 1) * 1000 };
+        }
+        return outcome;
       }
     }
   }
 
   /** Keeps the token pair a refresh or login returned: the next refresh must use it. */
-  private adopt(status: number, body: unknown): { status: number; ok: boolean } {
+  private adopt(status: number, body: unknown): Outcome {
     const session = asSession(body);
     const ok = status >= 200 && status < 300 && session !== undefined;
     if (ok) {
@@ -242,13 +311,18 @@ class Worker {
     while (performance.now() < recorder.windowEnd) {
       const kind = pick();
       const start = performance.now();
-      let result: { status: number; ok: boolean };
+      let result: Outcome;
       try {
         result = await this.send(kind);
       } catch {
         result = { status: 0, ok: false };
       }
-      recorder.record(kind, start, performance.now(), result.status, result.ok);
+      recorder.record(kind, this.connection, start, performance.now(), result.status, result.ok);
+      if (result.retryAfterMs !== undefined) {
+        await sleep(
+          Math.max(0, Math.min(result.retryAfterMs, recorder.windowEnd - performance.now())),
+        );
+      }
       if (!result.ok && kind === 'refresh') {
         // A failed refresh leaves no usable refresh token: sign in again (unmeasured)
         // so that the worker keeps exercising refresh rather than failing forever.
@@ -267,10 +341,11 @@ class Worker {
 export async function runPlan(plan: LoadPlan): Promise<LoadResult> {
   const begin = performance.now();
   const windowStart = begin + plan.warmupMs;
-  const recorder = new Recorder(windowStart, windowStart + plan.durationMs);
-  const stormRecorder = new Recorder(windowStart, windowStart + plan.durationMs);
+  const windowEnd = windowStart + plan.durationMs;
+  const recorder = new Recorder(windowStart, windowEnd, plan.workers.length);
+  const stormRecorder = new Recorder(windowStart, windowEnd, plan.stormWorkers?.length ?? 0);
   const loops: Promise<void>[] = plan.workers.map((workerPlan, index) => {
-    const worker = new Worker(plan, workerPlan.credentials, workerPlan.session);
+    const worker = new Worker(plan, index, workerPlan.credentials, workerPlan.session);
     const random = mulberry32(plan.seed + index);
     const pick = (): RequestKind => {
       if (plan.scenario !== 'mixed') {
@@ -288,8 +363,8 @@ export async function runPlan(plan: LoadPlan): Promise<LoadResult> {
     };
     return worker.loop(recorder, pick);
   });
-  for (const credentials of plan.stormWorkers ?? []) {
-    const worker = new Worker(plan, credentials, { access: '', refresh: '' });
+  for (const [index, credentials] of (plan.stormWorkers ?? []).entries()) {
+    const worker = new Worker(plan, index, credentials, { access: '', refresh: '' });
     loops.push(worker.loop(stormRecorder, () => 'login'));
   }
   await Promise.all(loops);
@@ -299,7 +374,9 @@ export async function runPlan(plan: LoadPlan): Promise<LoadResult> {
     durationMs: plan.durationMs,
     ...recorder.total(),
     byKind: recorder.byKind(),
+    connections: recorder.connections(),
     storm: plan.stormWorkers ? stormRecorder.total() : undefined,
+    stormConnections: plan.stormWorkers ? stormRecorder.connections() : undefined,
     cpuMs: (cpu.user + cpu.system) / 1000,
   };
 }

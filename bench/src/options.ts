@@ -120,7 +120,7 @@ export function parseOptions(
       targets,
       storm: on('storm', true),
       revocation: on('revocation', true),
-      stormConnections: positiveInteger(get('storm-connections') ?? '8', 'storm-connections'),
+      stormConnections: positiveInteger(get('storm-connections') ?? '4', 'storm-connections'),
       repeat: positiveInteger(get('repeat') ?? '1', 'repeat'),
       mysqlUrl,
       pgUrl,

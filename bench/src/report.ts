@@ -4,7 +4,7 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ALL_SCENARIOS, type BenchResults, type ScenarioRow } from './bench';
 import type { DatabaseKind } from './database';
-import type { ScenarioName } from './loadgen';
+import type { ConnectionView, ScenarioName } from './loadgen';
 import { REPO_ROOT, TARGET_LABELS as TARGET_LABEL, type TargetName } from './targets';
 
 const DATABASE_LABELS: Record<DatabaseKind, string> = {
@@ -26,6 +26,24 @@ export interface TargetCheck {
 
 /** Peak RSS Seamless may reach in any scenario. */
 export const RSS_LIMIT_MB = 200;
+/** Every storm login must be answered (200, or 503 at once) within this. */
+export const STORM_LOGIN_ANSWER_MS = 2500;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length === 0
+    ? 0
+    : sorted.length % 2
+      ? sorted[middle]
+      : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** The fewest completions on one connection as a share of the median connection's. */
+export function fewestVsMedian(view: ConnectionView): number | undefined {
+  const middle = median(view.completions);
+  return middle > 0 ? Math.min(...view.completions) / middle : undefined;
+}
 
 function find(
   rows: ScenarioRow[],
@@ -103,6 +121,38 @@ function revocationTable(results: BenchResults): string {
     lines.push(
       `| ${DATABASE_LABELS[row.database]} | ${fixed(row.unchecked.rps, 0)} | ${fixed(row.checked.rps, 0)} | ${ratio(share)} | ${fixed(row.unchecked.p99Ms, 2)} / ${fixed(row.checked.p99Ms, 2)} | ${row.revokedSessions} | ${row.unchecked.errors} / ${row.checked.errors} | ${fixed(row.peakRssMb, 0)} |`,
     );
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Logins seen per connection: how evenly the server served them, and the longest any
+ * one waited — counting requests still unanswered when the window closed.
+ */
+function loginConnectionsTable(results: BenchResults): string {
+  const lines = [
+    '| database | who logs in | connections | completions per connection min / median / max | login p50 ms | longest wait ms | unanswered at close | 503s |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  const line = (database: DatabaseKind, who: string, view: ConnectionView, p50: number) => {
+    const counts = view.completions;
+    lines.push(
+      `| ${DATABASE_LABELS[database]} | ${who} | ${counts.length} | ${Math.min(...counts)} / ${median(counts)} / ${Math.max(...counts)} | ${fixed(p50, 1)} | ${fixed(view.longestWaitMs, 0)} | ${view.unfinished} | ${view.unavailable} |`,
+    );
+  };
+  for (const row of results.rows.filter((r) => r.scenario === 'login')) {
+    line(row.database, TARGET_LABEL[row.target], row.result.connections, row.result.p50Ms);
+  }
+  for (const storm of results.storms) {
+    const view = storm.underStorm.stormConnections;
+    if (view) {
+      line(
+        storm.database,
+        'Seamless, beside saturating guarded traffic',
+        view,
+        storm.underStorm.storm?.p50Ms ?? 0,
+      );
+    }
   }
   return lines.join('\n');
 }
@@ -219,6 +269,32 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
       required: '≥ 0.95×',
       holds: checkedShare === undefined ? undefined : checkedShare >= 0.95,
     });
+    const login = find(results.rows, database, 'login', 'seamless');
+    const fewest = login ? fewestVsMedian(login.result.connections) : undefined;
+    checks.push({
+      name: 'login: fewest completions on a connection vs the median',
+      database: label,
+      measured: fewest === undefined ? 'not measured' : ratio(fewest),
+      required: '≥ 0.5×',
+      holds: fewest === undefined ? undefined : fewest >= 0.5,
+    });
+    ratioAtMost(
+      'login: longest wait vs median latency',
+      login && login.result.p50Ms > 0
+        ? login.result.connections.longestWaitMs / login.result.p50Ms
+        : undefined,
+      3,
+    );
+    const stormLogins = storm?.underStorm.stormConnections;
+    checks.push({
+      name: 'login storm: every login answered (200 or 503) within',
+      database: label,
+      measured:
+        stormLogins === undefined ? 'not measured' : `${stormLogins.longestWaitMs.toFixed(0)} ms`,
+      required: `≤ ${STORM_LOGIN_ANSWER_MS} ms`,
+      holds:
+        stormLogins === undefined ? undefined : stormLogins.longestWaitMs <= STORM_LOGIN_ANSWER_MS,
+    });
     const rss = [
       ...results.rows
         .filter((r) => r.database === database && r.target === 'seamless')
@@ -260,6 +336,9 @@ export function resultsMarkdown(results: BenchResults): string {
   }
   if (results.revocations.length > 0) {
     parts.push(`### Revocation check (Seamless, guarded)\n\n${revocationTable(results)}`);
+  }
+  if (results.rows.some((r) => r.scenario === 'login') || results.storms.length > 0) {
+    parts.push(`### Logins per connection\n\n${loginConnectionsTable(results)}`);
   }
   parts.push(`### Targets\n\n${checksTable(checkTargets(results))}`);
   const other = maxOtherCpu(results);

@@ -86,8 +86,11 @@ function targetEnv(name: TargetName, port: number, options: StartOptions): NodeJ
         WEB_DIR: options.tmpDir,
         HOST: '127.0.0.1',
         LOG_LEVEL: 'silent',
-        // Every bench login succeeds, but keep the limiter out of the way regardless.
+        // Every bench login succeeds, but keep the limiters out of the way regardless;
+        // every bench user signs up from 127.0.0.1.
         LOGIN_MAX_ATTEMPTS: '1000000000',
+        LOGIN_IP_MAX_ATTEMPTS: '1000000000',
+        REGISTER_MAX_PER_IP: '1000000000',
         ACCESS_TOKEN_TTL: '2h',
         NODE_ENV: 'development',
         ...options.env,

@@ -21,6 +21,7 @@ import { SessionsController } from './sessions/sessions.controller';
 import { SessionsRepository } from './sessions/sessions.repository';
 import { SessionsService } from './sessions/sessions.service';
 import { PasswordHasher } from './users/password-hasher';
+import { PasswordPolicy } from './users/password-policy';
 import { UsersRepository } from './users/users.repository';
 import { UsersService } from './users/users.service';
 
@@ -46,6 +47,7 @@ export class AppModule {
         AuthService,
         LoginLimiter,
         PasswordHasher,
+        PasswordPolicy,
         SessionsRepository,
         SessionsService,
         UsersRepository,

@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { createTestDatabase, type TestDatabase } from './support/databases';
+import Redis from 'ioredis';
+import { createTestDatabase, databaseKinds, type TestDatabase } from './support/databases';
 import { Api } from './support/http';
-import { startServer, type TestServer } from './support/server';
+import { assertAtMostFiveChecked, burst, RIGHT } from './support/limits';
+import { serveFreshDatabase, startServer, type TestServer } from './support/server';
 
 const redisUrl = process.env.TEST_REDIS_URL;
+/** Every key this run writes to the shared Redis starts with this, so no other run sees it. */
+const keyPrefix = `seamless-test-${randomBytes(6).toString('hex')}:`;
 
 if (!redisUrl && process.env.CI === 'true') {
   it('Redis is available in CI', () => {
@@ -26,6 +30,7 @@ describe(
       const env = {
         DATABASE_URL: db.url,
         REDIS_URL: redisUrl ?? '',
+        REDIS_KEY_PREFIX: keyPrefix,
         LOGIN_MAX_ATTEMPTS: '3',
         LOGIN_WINDOW: '1m',
       };
@@ -52,16 +57,59 @@ describe(
       assert.equal((await a.login(username, 'correct horse battery')).status, 429);
     });
 
-    it('a successful login clears the count', async () => {
+    it('a successful login gives its attempt back; failures still count', async () => {
       const username = `reset_${randomBytes(4).toString('hex')}`;
       const a = new Api(first.url);
       const b = new Api(second.url);
       await a.register(username);
-      for (let round = 0; round < 2; round++) {
-        assert.equal((await a.login(username, 'wrong password')).status, 401);
-        assert.equal((await b.login(username, 'wrong password')).status, 401);
-        assert.equal((await a.login(username, 'correct horse battery')).status, 200);
+      for (let round = 0; round < 3; round++) {
+        assert.equal((await (round % 2 ? a : b).login(username, RIGHT)).status, 200);
+      }
+      assert.equal((await a.login(username, 'wrong password')).status, 401);
+      assert.equal((await b.login(username, RIGHT)).status, 200);
+      assert.equal((await b.login(username, 'wrong password')).status, 401);
+      assert.equal((await a.login(username, 'wrong password')).status, 401);
+      assert.equal((await b.login(username, RIGHT)).status, 429);
+    });
+
+    it('keeps every key under REDIS_KEY_PREFIX', async () => {
+      const username = `prefixed_${randomBytes(4).toString('hex')}`;
+      assert.equal((await new Api(first.url).login(username, 'wrong password')).status, 401);
+      const redis = new Redis(redisUrl ?? '');
+      try {
+        const keys = await redis.keys(`*${username}*`);
+        assert.ok(keys.length > 0, 'no counter for the failed login');
+        for (const key of keys) {
+          assert.ok(key.startsWith(keyPrefix), key);
+        }
+      } finally {
+        redis.disconnect();
       }
     });
   },
 );
+
+for (const kind of databaseKinds()) {
+  describe(
+    `a parallel login burst counted in Redis, on ${kind}`,
+    { skip: !redisUrl && 'TEST_REDIS_URL is not set' },
+    () => {
+      const fixture = serveFreshDatabase(kind, {
+        REDIS_URL: redisUrl ?? '',
+        REDIS_KEY_PREFIX: keyPrefix,
+        LOGIN_MAX_ATTEMPTS: '5',
+        LOGIN_WINDOW: '10m',
+        LOGIN_QUEUE_TIMEOUT: '10m', // a full hashing queue is not what this measures
+      });
+
+      for (const rightAt of [0, 25, 49]) {
+        it(`checks at most LOGIN_MAX_ATTEMPTS passwords of 50, the right one at ${rightAt}`, async () => {
+          const username = `rburst_${rightAt}_${randomBytes(3).toString('hex')}`;
+          await fixture.api.register(username, RIGHT);
+          assertAtMostFiveChecked(await burst(fixture.api, username, rightAt), username);
+          assert.equal((await fixture.api.login(username, RIGHT)).status, 429);
+        });
+      }
+    },
+  );
+}

@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, Errors } from '../common/domain-error';
+import { Errors } from '../common/domain-error';
 import { SecurityEvents } from '../logging/security-events';
 import { SessionsService, type ClientInfo, type IssuedRefresh } from '../sessions/sessions.service';
+import { PasswordPolicy } from '../users/password-policy';
+import type { PublicUser } from '../users/user.entity';
+import { usernameKey } from '../users/username';
 import { UsersService } from '../users/users.service';
+import type { Principal } from './access-token.service';
 import { AccessTokenService } from './access-token.service';
 import type { TokenPairDto } from './dto/token-pair.dto';
-import { LoginLimiter } from './login-limiter';
+import { LoginLimiter, type LoginAttempt } from './login-limiter';
 
 @Injectable()
 export class AuthService {
@@ -14,18 +18,18 @@ export class AuthService {
     private readonly sessions: SessionsService,
     private readonly accessTokens: AccessTokenService,
     private readonly limiter: LoginLimiter,
+    private readonly policy: PasswordPolicy,
     private readonly events: SecurityEvents,
   ) {}
 
   async login(username: string, password: string, client: ClientInfo): Promise<TokenPairDto> {
-    const limiterKey = `${username.toLowerCase()}|${client.ip ?? ''}`;
-    const retryAfter = await this.limiter.retryAfter(limiterKey);
-    if (retryAfter !== undefined) {
-      throw new DomainError('rate_limited', retryAfter);
-    }
-    const { user, matches } = await this.users.checkCredentials(username, password);
+    // Counted before the hash runs, so parallel guesses get no more checks than the limit.
+    const attempt = await this.limiter.reserveLogin(usernameKey(username), client.ip);
+    const { user, matches } = await checked(attempt, () =>
+      this.users.checkCredentials(username, password),
+    );
     if (!user || !matches) {
-      const lockedFor = await this.limiter.recordFailure(limiterKey);
+      const lockedFor = attempt.failed();
       const actor = { userId: user?.id ?? null, ip: client.ip };
       this.events.loginFailed(actor);
       if (lockedFor !== undefined) {
@@ -34,8 +38,56 @@ export class AuthService {
       // One message for an unknown user and a wrong password alike.
       throw Errors.invalidCredentials;
     }
-    await this.limiter.reset(limiterKey);
+    await attempt.succeeded();
     return this.tokenPair(await this.sessions.start(user, client));
+  }
+
+  async register(username: string, password: string, client: ClientInfo): Promise<PublicUser> {
+    this.policy.check(password, username);
+    const slot = await this.limiter.reserveRegistration(client.ip);
+    try {
+      return await this.users.register(username, password);
+    } catch (error) {
+      if (error === Errors.usernameTaken) {
+        throw error; // the hash ran: the registration counts
+      }
+      await slot.cancelled();
+      throw error;
+    }
+  }
+
+  /**
+   * Replaces the signed-in user's password and ends their other sessions. The current
+   * password is checked like a login — counted first, against the same limits — so a
+   * stolen access token cannot be used to guess it.
+   */
+  async changePassword(
+    principal: Principal,
+    currentPassword: string,
+    newPassword: string,
+    client: ClientInfo,
+  ): Promise<void> {
+    this.policy.check(newPassword, principal.username);
+    const attempt = await this.limiter.reserveLogin(usernameKey(principal.username), client.ip);
+    const matches = await checked(attempt, () =>
+      this.users.verifyPassword(principal.userId, currentPassword),
+    );
+    const actor = { userId: principal.userId, sessionId: principal.sessionId, ip: client.ip };
+    if (!matches) {
+      const lockedFor = attempt.failed();
+      this.events.loginFailed(actor);
+      if (lockedFor !== undefined) {
+        this.events.loginLocked(actor, lockedFor);
+      }
+      throw Errors.wrongCurrentPassword;
+    }
+    await attempt.succeeded();
+    const ended = await this.users.changePassword(
+      principal.userId,
+      newPassword,
+      principal.sessionId,
+    );
+    this.events.passwordChanged(actor, ended);
   }
 
   async refresh(refreshToken: string, ip: string | undefined): Promise<TokenPairDto> {
@@ -60,5 +112,15 @@ export class AuthService {
       expires_in: Math.max(0, Math.min(this.accessTokens.ttlSeconds, sessionEnd - now)),
       refresh_expires_in: Math.max(0, Math.ceil((issued.refreshExpiresAt - Date.now()) / 1000)),
     };
+  }
+}
+
+/** Runs a password check; when it throws (queue full, database down), no password was checked. */
+async function checked<T>(attempt: LoginAttempt, check: () => Promise<T>): Promise<T> {
+  try {
+    return await check();
+  } catch (error) {
+    await attempt.cancelled();
+    throw error;
   }
 }

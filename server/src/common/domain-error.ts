@@ -12,7 +12,10 @@ export type DomainErrorCode =
   | 'rate_limited'
   | 'username_taken'
   | 'session_not_found'
-  | 'database_unavailable';
+  | 'database_unavailable'
+  | 'wrong_current_password'
+  | 'registration_limited'
+  | 'server_busy';
 
 export class DomainError extends Error {
   override name = 'DomainError';
@@ -38,4 +41,5 @@ export const Errors = {
   usernameTaken: new DomainError('username_taken'),
   sessionNotFound: new DomainError('session_not_found'),
   databaseUnavailable: new DomainError('database_unavailable'),
+  wrongCurrentPassword: new DomainError('wrong_current_password'),
 } as const;

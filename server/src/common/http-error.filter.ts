@@ -66,6 +66,22 @@ const DOMAIN_ERRORS: Record<DomainErrorCode, ErrorShape> = {
     error: 'Service Unavailable',
     message: 'Database unavailable, try again shortly',
   },
+  wrong_current_password: {
+    status: 401,
+    error: 'Unauthorized',
+    message: 'Current password is incorrect',
+    wwwAuthenticate: 'Bearer',
+  },
+  registration_limited: {
+    status: 429,
+    error: 'Too Many Requests',
+    message: 'Too many registrations from this address, try again later',
+  },
+  server_busy: {
+    status: 503,
+    error: 'Service Unavailable',
+    message: 'Too many sign-ins at this moment, try again shortly',
+  },
 };
 
 /**

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from './duration';
 import { estimatedEntropyBits, MIN_SECRET_ENTROPY_BITS } from './secret-strength';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy';
 
 export type DatabaseConfig =
   | { type: 'sqlite'; path: string }
@@ -26,6 +27,11 @@ export interface AppConfig {
   revocationCheck: boolean;
   loginMaxAttempts: number;
   loginWindow: number;
+  loginIpMaxAttempts: number;
+  registerMaxPerIp: number;
+  /** Seconds a login, registration or password change may wait for a hashing thread before a 503. */
+  loginQueueTimeout: number;
+  passwordMinLength: number;
   jwtIssuer: string;
   jwtAudience: string;
   corsOrigins: string[] | 'any' | 'none';
@@ -39,7 +45,7 @@ export interface AppConfig {
   keysFile: string;
   logLevel: string;
   webDir: string;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
   bodyLimit: number;
 }
 
@@ -106,6 +112,10 @@ const envSchema = z.object({
   REVOCATION_CHECK: bool.default('true'),
   LOGIN_MAX_ATTEMPTS: wholeNumber(1, 1_000_000_000).default('10'),
   LOGIN_WINDOW: duration(1).default('15m'),
+  LOGIN_IP_MAX_ATTEMPTS: wholeNumber(1, 1_000_000_000).default('100'),
+  REGISTER_MAX_PER_IP: wholeNumber(1, 1_000_000_000).default('10'),
+  LOGIN_QUEUE_TIMEOUT: duration(0).default('2s'),
+  PASSWORD_MIN_LENGTH: wholeNumber(8, 128).default('8'),
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).default('seamless'),
   CORS_ORIGINS: z.string().optional(),
@@ -120,7 +130,7 @@ const envSchema = z.object({
   KEYS_FILE: z.string().min(1).default('data/keys.json'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WEB_DIR: z.string().min(1).default('web/dist'),
-  TRUST_PROXY: bool.default('false'),
+  TRUST_PROXY: z.string().default('false'),
   BODY_LIMIT: wholeNumber(1024, 10 * 1024 * 1024).default('16384'),
 });
 
@@ -184,6 +194,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     revocationCheck: e.REVOCATION_CHECK,
     loginMaxAttempts: e.LOGIN_MAX_ATTEMPTS,
     loginWindow: e.LOGIN_WINDOW,
+    loginIpMaxAttempts: e.LOGIN_IP_MAX_ATTEMPTS,
+    registerMaxPerIp: e.REGISTER_MAX_PER_IP,
+    loginQueueTimeout: e.LOGIN_QUEUE_TIMEOUT,
+    passwordMinLength: e.PASSWORD_MIN_LENGTH,
     jwtIssuer: e.JWT_ISSUER ?? `http://localhost:${e.PORT}`,
     jwtAudience: e.JWT_AUDIENCE,
     corsOrigins: parseCorsOrigins(e.CORS_ORIGINS, production),
@@ -195,9 +209,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     keysFile: resolve(e.KEYS_FILE),
     logLevel: e.LOG_LEVEL,
     webDir: resolve(e.WEB_DIR),
-    trustProxy: e.TRUST_PROXY,
+    trustProxy: trustProxyOf(e.TRUST_PROXY),
     bodyLimit: e.BODY_LIMIT,
   };
+}
+
+function trustProxyOf(raw: string): TrustProxy {
+  try {
+    return parseTrustProxy(raw);
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration: TRUST_PROXY: ${(error as Error).message}`);
+  }
 }
 
 function parseDatabaseUrl(url: string): DatabaseConfig {

@@ -6,11 +6,13 @@ import { SessionRevocation } from '../revocation/session-revocation.entity';
 import { Session } from '../sessions/session.entity';
 import { User } from '../users/user.entity';
 import { CreateUsersAndSessions1732700000000 } from './migrations/1732700000000-CreateUsersAndSessions';
+import { ExactUsernameKeys1733000000000 } from './migrations/1733000000000-ExactUsernameKeys';
 import { CreateSessionRevocations1733100000000 } from './migrations/1733100000000-CreateSessionRevocations';
 
 export const entities = [User, Session, SessionRevocation];
 export const migrations = [
   CreateUsersAndSessions1732700000000,
+  ExactUsernameKeys1733000000000,
   CreateSessionRevocations1733100000000,
 ];
 

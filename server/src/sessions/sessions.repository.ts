@@ -10,6 +10,15 @@ export type SessionScope = { id: string; userId?: number } | { userId: number; e
 
 type Statement = [sql: string, params: unknown[]];
 
+/** A change to the user that must happen in the same transaction as the end of their sessions. */
+export type UserChange = { deleteUser: number } | { userId: number; passwordHash: string };
+
+function userChangeSql(change: UserChange): Statement {
+  return 'deleteUser' in change
+    ? ['DELETE FROM users WHERE id = ?', [change.deleteUser]]
+    : ['UPDATE users SET password_hash = ? WHERE id = ?', [change.passwordHash, change.userId]];
+}
+
 /** The part of better-sqlite3's connection used for transactions of its own. */
 interface SqliteConnection {
   prepare(sql: string): {
@@ -169,14 +178,15 @@ export class SessionsRepository {
    * Ends the sessions of `scope` that are still open, and records each one for the
    * instances that must refuse its access tokens (see revocation/), in one transaction:
    * a session never ends without its record. Returns the ids of the sessions ended.
-   * `alsoDeleteUser` deletes that user in the same transaction, once the sessions that
-   * cascade away with it are recorded.
+   * `alongWith` changes the user in the same transaction: deletes them once the sessions
+   * that cascade away are recorded, or sets the new password hash, so that no session
+   * of the old password outlives it.
    */
   async end(
     scope: SessionScope,
     reason: RevokeReason,
     now: number,
-    alsoDeleteUser?: number,
+    alongWith?: UserChange,
   ): Promise<string[]> {
     const { where, params } = scopeSql(scope);
     // The same three statements on every database: the rows just ended are the ones
@@ -195,10 +205,7 @@ export class SessionsRepository {
       `SELECT id FROM sessions WHERE revoked_at = ? AND ${where}`,
       [now, ...params],
     ];
-    const last: Statement | undefined =
-      alsoDeleteUser === undefined
-        ? undefined
-        : ['DELETE FROM users WHERE id = ?', [alsoDeleteUser]];
+    const last = alongWith === undefined ? undefined : userChangeSql(alongWith);
 
     const db = this.sqlite;
     if (db) {

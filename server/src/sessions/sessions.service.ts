@@ -14,7 +14,7 @@ import {
   type RotationPolicy,
 } from './rotation-policy';
 import { Session, type RevokeReason } from './session.entity';
-import { SessionsRepository, type SessionScope } from './sessions.repository';
+import { SessionsRepository, type SessionScope, type UserChange } from './sessions.repository';
 
 export interface ClientInfo {
   userAgent: string | undefined;
@@ -192,8 +192,23 @@ export class SessionsService {
 
   /** Deletes the user, ending (and recording) their sessions in the same transaction. */
   async deleteUser(userId: number, now = Date.now()): Promise<void> {
-    const ended = await this.sessions.end({ userId }, 'revoked', now, userId);
-    await this.revocations.announce(ended, now);
+    await this.end({ userId }, 'revoked', now, { deleteUser: userId });
+  }
+
+  /**
+   * Stores the user's new password hash and ends every other session of theirs in the
+   * same transaction; the number of sessions ended.
+   */
+  async replacePassword(
+    userId: number,
+    passwordHash: string,
+    keepSessionId: string,
+    now = Date.now(),
+  ): Promise<number> {
+    return this.end({ userId, except: keepSessionId }, 'password', now, {
+      userId,
+      passwordHash,
+    });
   }
 
   /** Housekeeping: deletes the sessions that ended longer ago than they are kept. */
@@ -219,8 +234,16 @@ export class SessionsService {
   }
 
   /** Every way a session ends comes through here: the database first, then every instance hears of it. */
-  private async end(scope: SessionScope, reason: RevokeReason, now: number): Promise<void> {
-    await this.revocations.announce(await this.sessions.end(scope, reason, now), now);
+  /** Ends the sessions of `scope` and tells every instance; the number ended. */
+  private async end(
+    scope: SessionScope,
+    reason: RevokeReason,
+    now: number,
+    alongWith?: UserChange,
+  ): Promise<number> {
+    const ended = await this.sessions.end(scope, reason, now, alongWith);
+    await this.revocations.announce(ended, now);
+    return ended.length;
   }
 
   private expiryFrom(now: number, createdAt = now): number {

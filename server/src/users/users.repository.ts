@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type Repository } from 'typeorm';
 import { User } from './user.entity';
+import { usernameKey } from './username';
 
 @Injectable()
 export class UsersRepository {
@@ -12,13 +13,17 @@ export class UsersRepository {
   }
 
   findByUsername(username: string): Promise<User | null> {
-    return this.users.findOneBy({ usernameKey: username.toLowerCase() });
+    return this.users.findOneBy({ usernameKey: usernameKey(username) });
+  }
+
+  findById(id: number): Promise<User | null> {
+    return this.users.findOneBy({ id });
   }
 
   async insert(username: string, passwordHash: string, now: number): Promise<User> {
     const user = Object.assign(new User(), {
       username,
-      usernameKey: username.toLowerCase(),
+      usernameKey: usernameKey(username),
       passwordHash,
       createdAt: now,
     });
@@ -28,6 +33,6 @@ export class UsersRepository {
 
   /** Deleting a user ends every session of theirs (ON DELETE CASCADE). */
   async deleteByUsername(username: string): Promise<void> {
-    await this.users.delete({ usernameKey: username.toLowerCase() });
+    await this.users.delete({ usernameKey: usernameKey(username) });
   }
 }

@@ -16,6 +16,7 @@ export class UsersService {
     private readonly sessions: SessionsService,
   ) {}
 
+  /** Creates an account; the password has passed the policy already. */
   async register(username: string, password: string): Promise<PublicUser> {
     const hash = await this.hasher.hash(password);
     try {
@@ -60,6 +61,21 @@ export class UsersService {
     }
     await this.sessions.deleteUser(user.id);
     return true;
+  }
+
+  /** Whether `password` is the current password of the user with this id. */
+  async verifyPassword(userId: number, password: string): Promise<boolean> {
+    const user = await this.users.findById(userId);
+    return this.hasher.verify(user?.passwordHash, password);
+  }
+
+  /**
+   * Sets a new password (it has passed the policy) and ends every session but
+   * `keepSessionId`, in one transaction; the number of sessions ended.
+   */
+  async changePassword(userId: number, password: string, keepSessionId: string): Promise<number> {
+    const hash = await this.hasher.hash(password);
+    return this.sessions.replacePassword(userId, hash, keepSessionId);
   }
 
   /** Seeds the tutorial's demo user (its password is shorter than registration allows). */

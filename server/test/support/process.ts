@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { LOOPBACK_LIMITS } from './limits';
 
 /** The compiled entry point next to the compiled tests. */
 export const MAIN = join(__dirname, '..', '..', 'src', 'main.js');
@@ -34,6 +35,7 @@ export async function spawnServer(
       PATH: process.env.PATH ?? '',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
+      ...LOOPBACK_LIMITS,
       ...env,
       PORT: port,
     },

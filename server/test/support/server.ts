@@ -8,6 +8,7 @@ import { createApp } from '../../src/app.factory';
 import { loadConfig } from '../../src/config/config';
 import { createTestDatabase, type TestDatabase } from './databases';
 import { Api } from './http';
+import { LOOPBACK_LIMITS } from './limits';
 
 export interface TestServer {
   url: string;
@@ -27,6 +28,7 @@ export async function startServer(env: Record<string, string>): Promise<TestServ
     LOG_LEVEL: 'silent',
     WEB_DIR: join(dir, 'no-web'),
     KEYS_FILE: keysFile,
+    ...LOOPBACK_LIMITS,
     ...env,
   });
   const app = await createApp(config);
