@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { Errors } from '../common/domain-error';
 import { AccessTokenService, type Principal } from './access-token.service';
 import { IS_PUBLIC } from './public.decorator';
+import { ACCEPTS_REFRESH_TOKEN, carriesRefreshToken } from './refresh-token-accepted.decorator';
 
 export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
 
@@ -31,6 +32,12 @@ export class AccessTokenGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization;
     if (!header) {
+      if (
+        carriesRefreshToken(request.body) &&
+        this.reflector.get<boolean>(ACCEPTS_REFRESH_TOKEN, context.getHandler())
+      ) {
+        return true;
+      }
       throw Errors.missingToken;
     }
     if (header.length < 8 || header.slice(0, 7).toLowerCase() !== 'bearer ') {
