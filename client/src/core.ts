@@ -1,10 +1,12 @@
-import type { TabChannel, TabMessage, TokensReason } from './channel.js';
+import type { TabChannel, TokensReason } from './channel.js';
 import { Emitter } from './emitter.js';
 import { isHttpError, isSessionExpiredError } from './errors/guards.js';
 import { SessionExpiredError } from './errors/session-expired-error.js';
 import type { AuthApi } from './http.js';
-import { decodeJwtPayload } from './jwt.js';
 import type { TabLock } from './lock.js';
+import { parseStored, serializeStored, type Stored } from './record.js';
+import { tokenTimes } from './schedule.js';
+import { createTabSync, type TokensMessage } from './sync.js';
 import type { AuthClient, TokenPair, TokenStore } from './types.js';
 
 /** Everything the core needs from its surroundings, so that it runs anywhere. */
@@ -25,36 +27,8 @@ export interface AuthPlatform {
   refreshMargin?: number;
 }
 
-interface Stored {
-  pair: TokenPair;
-  /** When this device stored the pair: expiry is measured from here, immune to clock skew. */
-  savedAt: number;
-}
-
-/** How long a record heard from another tab may override what storage says. */
-const HEARD_TTL_MS = 5000;
 /** How long a tab that waited for the lock waits for the previous holder's news. */
 const HANDOFF_MS = 1000;
-
-function parseStored(raw: string | null): Stored | null {
-  if (raw === null) {
-    return null;
-  }
-  try {
-    const value = JSON.parse(raw) as Partial<Stored>;
-    const pair = value.pair;
-    if (
-      typeof pair?.access_token === 'string' &&
-      typeof pair.refresh_token === 'string' &&
-      typeof value.savedAt === 'number'
-    ) {
-      return { pair, savedAt: value.savedAt };
-    }
-  } catch {
-    // Corrupt or foreign value: treat as signed out.
-  }
-  return null;
-}
 
 /** A rejected refresh token (400 malformed, 401 invalid/expired/revoked/reused) ends the session. */
 function endsSession(error: unknown): boolean {
@@ -83,38 +57,16 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
   let lastExpired: SessionExpiredError | null = null;
   let lastAnnouncedRefresh: string | null = null;
 
-  // The newest record another tab announced: storage may not show it yet.
-  let heard: { record: string | null; at: number; receivedAt: number } | null = null;
-  const newsWaiters = new Set<() => void>();
+  const sync = createTabSync(channel, id, now, (message) => {
+    void onNews(message);
+  });
 
-  const read = async (): Promise<Stored | null> => {
-    const stored = parseStored(await store.get(key));
-    if (
-      heard !== null &&
-      now() - heard.receivedAt < HEARD_TTL_MS &&
-      heard.at > (stored?.savedAt ?? Number.NEGATIVE_INFINITY)
-    ) {
-      return parseStored(heard.record);
-    }
-    return stored;
-  };
-
-  /** Resolves at the next tokens message from another tab, or after `ms`. */
-  const nextNews = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        newsWaiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      newsWaiters.add(done);
-    });
+  const read = async (): Promise<Stored | null> => sync.newest(parseStored(await store.get(key)));
 
   const write = async (pair: TokenPair | null, reason: TokensReason): Promise<void> => {
     const at = now();
-    const record = pair ? JSON.stringify({ pair, savedAt: at } satisfies Stored) : null;
-    heard = null;
+    const record = pair ? serializeStored({ pair, savedAt: at }) : null;
+    sync.forget();
     if (record !== null) {
       await store.set(key, record);
       endNotified = false;
@@ -123,7 +75,7 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
       await store.remove(key);
     }
     events.emit('tokens', pair, 'self');
-    channel?.post({ type: 'tokens', reason, from: id, record, at });
+    sync.announce(reason, record, at);
   };
 
   const announceRefresh = (pair: TokenPair, source: 'self' | 'other-tab'): void => {
@@ -144,25 +96,6 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
 
   const noSession = (): SessionExpiredError => endSession(lastExpired ?? new SessionExpiredError());
 
-  /** When the stored access token should be replaced, by this device's clock. */
-  const timing = (stored: Stored): { refreshAt: number; expiresAt: number } | null => {
-    const claims = decodeJwtPayload(stored.pair.access_token);
-    if (claims?.exp === undefined) {
-      return null;
-    }
-    const issued =
-      claims.iat !== undefined ? claims.exp - claims.iat : (stored.pair.expires_in ?? 0);
-    if (issued <= 0) {
-      return null;
-    }
-    // `iat` is whole seconds rounded down, so the token may have up to 1 s less to live.
-    const lifetime = issued > 1 ? issued - 1 : issued / 2;
-    const expiresAt = stored.savedAt + lifetime * 1000;
-    // Never more than half the lifetime, or every request would refresh.
-    const margin = Math.min(platform.refreshMargin ?? Math.min(60, lifetime / 5), lifetime / 2);
-    return { refreshAt: expiresAt - margin * 1000, expiresAt };
-  };
-
   const runRefresh = async (expected: Stored | null): Promise<TokenPair> => {
     const before = expected ?? (await read());
     if (!before) {
@@ -179,7 +112,7 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
         now() < deadline
       ) {
         // We waited for a holder whose news has not reached this tab yet.
-        await nextNews(deadline - now());
+        await sync.nextNews(deadline - now());
         current = await read();
       }
       if (!current) {
@@ -223,16 +156,7 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
     return inflight;
   };
 
-  const onMessage = async (message: TabMessage): Promise<void> => {
-    if (message.type !== 'tokens') {
-      return;
-    }
-    if (heard === null || message.at > heard.at) {
-      heard = { record: message.record, at: message.at, receivedAt: now() };
-    }
-    for (const wake of newsWaiters) {
-      wake();
-    }
+  const onNews = async (message: TokensMessage): Promise<void> => {
     const pair = (await read())?.pair ?? null;
     if (pair) {
       endNotified = false;
@@ -249,9 +173,6 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
       lastExpired = new SessionExpiredError('Signed out');
     }
   };
-  const unsubscribe = channel?.subscribe((message) => {
-    void onMessage(message);
-  });
 
   const client: AuthClient = {
     async login(username, password) {
@@ -295,7 +216,7 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
       if (!stored) {
         return null;
       }
-      const times = timing(stored);
+      const times = tokenTimes(stored, platform.refreshMargin);
       if (failure) {
         // The refresh we waited for failed retryably: go on only with a token known to work.
         if (times !== null && now() < times.expiresAt) {
@@ -341,8 +262,7 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
     },
 
     close() {
-      unsubscribe?.();
-      channel?.close();
+      sync.close();
       events.clear();
     },
   };

@@ -1,5 +1,6 @@
 import type { TabChannel } from './channel.js';
 import { TimeoutError } from './errors/timeout-error.js';
+import { Sleepers } from './sleep.js';
 
 /**
  * Mutual exclusion for the refresh: at most one `run` body at a time (per tab or per
@@ -88,7 +89,7 @@ export function messageLock(
 ): TabLock {
   const { id, timeout, now } = options;
   const holders = new Map<string, number>();
-  const wakers = new Set<() => void>();
+  const changes = new Sleepers();
   channel.subscribe((message) => {
     if (message.type === 'lock') {
       holders.set(message.from, now() + timeout);
@@ -97,26 +98,13 @@ export function messageLock(
     } else {
       return;
     }
-    for (const wake of wakers) {
-      wake();
-    }
+    changes.wake();
   });
 
   const liveHolders = (): string[] => {
     const at = now();
     return [...holders].filter(([, until]) => until > at).map(([holder]) => holder);
   };
-
-  const pause = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        wakers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      wakers.add(wake);
-    });
 
   const acquire = async (): Promise<boolean> => {
     const deadline = now() + timeout;
@@ -127,12 +115,12 @@ export function messageLock(
         if (now() >= deadline) {
           throw new TimeoutError(`Waited ${timeout} ms for another tab's refresh`, timeout);
         }
-        await pause(Math.min(250, deadline - now()));
+        await changes.sleep(Math.min(250, deadline - now()));
       }
       channel.post({ type: 'lock', from: id });
       const settleUntil = now() + SETTLE_MS;
       while (now() < settleUntil) {
-        await pause(settleUntil - now());
+        await changes.sleep(settleUntil - now());
       }
       if (!liveHolders().some((holder) => holder < id)) {
         return contended;

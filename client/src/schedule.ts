@@ -1,0 +1,34 @@
+// When to refresh: pure functions of the stored record and this device's clock.
+import { decodeJwtPayload } from './jwt.js';
+import type { Stored } from './record.js';
+
+export interface TokenTimes {
+  /** From here on, the next request refreshes first (ms since the epoch, this device's clock). */
+  refreshAt: number;
+  /** From here on, the access token no longer works. */
+  expiresAt: number;
+}
+
+/**
+ * When the stored access token should be replaced, measured from when this device stored
+ * it; null when its lifetime cannot be known (not a JWT, no `exp`), so it is used until
+ * the server rejects it.
+ *
+ * @param refreshMargin seconds before expiry; default `min(60, lifetime / 5)`, never more
+ *   than half the lifetime, or every request would refresh.
+ */
+export function tokenTimes(stored: Stored, refreshMargin?: number): TokenTimes | null {
+  const claims = decodeJwtPayload(stored.pair.access_token);
+  if (claims?.exp === undefined) {
+    return null;
+  }
+  const issued = claims.iat !== undefined ? claims.exp - claims.iat : (stored.pair.expires_in ?? 0);
+  if (issued <= 0) {
+    return null;
+  }
+  // `iat` is whole seconds rounded down, so the token may have up to 1 s less to live.
+  const lifetime = issued > 1 ? issued - 1 : issued / 2;
+  const expiresAt = stored.savedAt + lifetime * 1000;
+  const margin = Math.min(refreshMargin ?? Math.min(60, lifetime / 5), lifetime / 2);
+  return { refreshAt: expiresAt - margin * 1000, expiresAt };
+}
