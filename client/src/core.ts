@@ -1,6 +1,7 @@
 import type { TabChannel, TokensReason } from './channel.js';
 import { Emitter } from './emitter.js';
 import { isHttpError, isSessionExpiredError } from './errors/guards.js';
+import { SeamlessError } from './errors/seamless-error.js';
 import { SessionExpiredError } from './errors/session-expired-error.js';
 import type { AuthApi } from './http.js';
 import type { TabLock } from './lock.js';
@@ -56,23 +57,61 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
   let endNotified = false;
   let lastExpired: SessionExpiredError | null = null;
   let lastAnnouncedRefresh: string | null = null;
+  // What this tab knows, whatever the store does: the last record it read or wrote, and
+  // one it wrote that the store refused (full disk, private mode), which stays the truth
+  // until this tab or another writes something newer.
+  let known: Stored | null = null;
+  let unsaved: { stored: Stored | null; at: number } | null = null;
+  // When this tab's last write was a refresh (0 after a sign-in, sign-out or set).
+  let refreshedAt = 0;
+  // Read-compare-write steps of this tab, one at a time.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(step: () => Promise<T>): Promise<T> => {
+    const result = queue.then(step);
+    queue = result.catch(() => undefined);
+    return result;
+  };
 
   const sync = createTabSync(channel, id, now, (message) => {
     void onNews(message);
   });
 
-  const read = async (): Promise<Stored | null> => sync.newest(parseStored(await store.get(key)));
+  const read = async (): Promise<Stored | null> => {
+    let stored: Stored | null;
+    try {
+      stored = parseStored(await store.get(key));
+    } catch {
+      return known;
+    }
+    if (unsaved && unsaved.at > (stored?.savedAt ?? Number.NEGATIVE_INFINITY)) {
+      stored = unsaved.stored;
+    }
+    return (known = sync.newest(stored));
+  };
 
   const write = async (pair: TokenPair | null, reason: TokensReason): Promise<void> => {
     const at = now();
-    const record = pair ? serializeStored({ pair, savedAt: at }) : null;
+    const stored = pair && { pair, savedAt: at };
+    const record = stored && serializeStored(stored);
+    known = stored;
+    refreshedAt = reason === 'refresh' ? at : 0;
     sync.forget();
-    if (record !== null) {
-      await store.set(key, record);
+    if (pair) {
       endNotified = false;
       lastExpired = null;
-    } else {
-      await store.remove(key);
+    }
+    try {
+      await (record === null ? store.remove(key) : store.set(key, record));
+      unsaved = null;
+    } catch (error) {
+      // Never lose a pair to the store: a rotated refresh token that is dropped here
+      // would be presented again later, and the server would take that for theft.
+      unsaved = { stored, at };
+      events.emit(
+        'refreshError',
+        new SeamlessError('Could not store the tokens', { cause: error }),
+        false,
+      );
     }
     events.emit('tokens', pair, 'self');
     sync.announce(reason, record, at);
@@ -123,29 +162,41 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
         return current.pair;
       }
       events.emit('refreshStart');
-      let pair: TokenPair;
+      let outcome: { pair: TokenPair } | { error: unknown };
       try {
-        pair = await api.refresh(current.pair.refresh_token);
+        outcome = { pair: await api.refresh(current.pair.refresh_token) };
       } catch (error) {
+        outcome = { error };
+      }
+      return serial(async () => {
+        // Write only over what was refreshed: a sign-in or sign-out (here or in another
+        // tab) that happened meanwhile wins, and the answer is dropped.
+        const latest = await read();
+        if (latest?.pair.refresh_token !== current.pair.refresh_token) {
+          if (!latest) {
+            throw noSession();
+          }
+          return latest.pair;
+        }
+        if ('pair' in outcome) {
+          await write(outcome.pair, 'refresh');
+          announceRefresh(outcome.pair, 'self');
+          return outcome.pair;
+        }
+        const { error } = outcome;
         if (!endsSession(error)) {
           events.emit('refreshError', error, false);
           throw error;
         }
-        const expired = new SessionExpiredError('Session expired', {
-          cause: error,
-          status: isHttpError(error) ? error.status : undefined,
-        });
-        // Clear only what we tried: a sign-in that happened meanwhile must survive.
-        const latest = await read();
-        if (latest?.pair.refresh_token === current.pair.refresh_token) {
-          await write(null, 'expired');
-        }
+        await write(null, 'expired');
         events.emit('refreshError', error, true);
-        throw endSession(expired);
-      }
-      await write(pair, 'refresh');
-      announceRefresh(pair, 'self');
-      return pair;
+        throw endSession(
+          new SessionExpiredError('Session expired', {
+            cause: error,
+            status: isHttpError(error) ? error.status : undefined,
+          }),
+        );
+      });
     });
   };
 
@@ -157,6 +208,14 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
   };
 
   const onNews = async (message: TokensMessage): Promise<void> => {
+    if (unsaved && message.at > unsaved.at) {
+      unsaved = null;
+    }
+    if (message.reason !== 'refresh' && message.at <= refreshedAt) {
+      // A sign-in or sign-out that another tab made just before this tab's refresh landed,
+      // without seeing it: the deliberate change wins, in storage and for every tab.
+      await serial(() => write(parseStored(message.record)?.pair ?? null, message.reason));
+    }
     const pair = (await read())?.pair ?? null;
     if (pair) {
       endNotified = false;
@@ -177,7 +236,7 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
   const client: AuthClient = {
     async login(username, password) {
       const pair = await api.login(username, password);
-      await write(pair, 'login');
+      await serial(() => write(pair, 'login'));
       return pair;
     },
 
@@ -186,7 +245,7 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
       if (token !== null) {
         await api.logout(token).catch(() => undefined);
       }
-      await write(null, 'logout');
+      await serial(() => write(null, 'logout'));
       endNotified = true;
       lastExpired = new SessionExpiredError('Signed out');
     },
@@ -196,7 +255,7 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
     },
 
     async setTokens(pair) {
-      await write(pair, 'set');
+      await serial(() => write(pair, 'set'));
     },
 
     async getAccessToken() {

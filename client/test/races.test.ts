@@ -1,0 +1,184 @@
+// What a user must never lose to timing: a sign-in or sign-out undone by a refresh that
+// lands later, a session revoked because a refresh answer was slow, lost or cut, a
+// rotated pair lost to a store that throws. Against the real server, through a proxy
+// that holds, drops or cuts the server's answers.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  createAuthClient,
+  isSessionExpiredError,
+  memoryStore,
+  type AuthClient,
+  type AuthClientOptions,
+  type SessionExpiredError,
+} from '../src/index.js';
+import { CountingProxy } from './helpers/proxy.js';
+import { startServer, type RunningServer } from './helpers/server.js';
+import {
+  PASSWORD,
+  PASSWORD8,
+  refreshWorks,
+  registerUser,
+  USERNAME,
+  usernameIn,
+  within,
+} from './helpers/util.js';
+
+let server: RunningServer;
+let proxy: CountingProxy;
+
+before(async () => {
+  // The server's defaults (grace 10 s), with access tokens long enough never to expire here.
+  server = await startServer({ ACCESS_TOKEN_TTL: '5m' });
+  proxy = await new CountingProxy(server.url).start();
+});
+
+after(async () => {
+  await proxy?.close();
+  await server?.stop();
+});
+
+export const refreshes = (): number => proxy.count('POST', '/user/refresh');
+
+function newClient(options: AuthClientOptions = {}): {
+  client: AuthClient;
+  expired: SessionExpiredError[];
+} {
+  const expired: SessionExpiredError[] = [];
+  const client = createAuthClient({
+    baseURL: proxy.url,
+    storage: memoryStore(),
+    onSessionExpired: (error) => expired.push(error),
+    ...options,
+  });
+  return { client, expired };
+}
+
+/** Two clients on one store with cross-tab sync on: two tabs of one origin. */
+function twoTabs(): [AuthClient, AuthClient] {
+  const options = {
+    baseURL: proxy.url,
+    storage: memoryStore(),
+    crossTab: true,
+    storageKey: `tabs-${Math.random()}`,
+  };
+  return [createAuthClient(options), createAuthClient(options)];
+}
+
+void describe('a refresh that lands after a sign-in or sign-out', () => {
+  void test('does not undo a sign-in as another user made in the same tab meanwhile', async () => {
+    const other = await registerUser(server.url, 'other');
+    const { client } = newClient();
+    await client.login(USERNAME, PASSWORD);
+    const answer = proxy.answers('/user/refresh', 'hold');
+    const refreshing = client.refresh();
+    await within(5000, 'the refresh reaching the server', answer.answered);
+
+    const signedIn = await client.login(other, PASSWORD8);
+    answer.release();
+    const outcome = await within(5000, 'the refresh', refreshing);
+
+    assert.equal(outcome.refresh_token, signedIn.refresh_token, 'the refresh yields the sign-in');
+    assert.equal(usernameIn((await client.getTokens())?.access_token), other);
+    client.close();
+  });
+
+  void test('does not undo a sign-out made in another tab meanwhile', async () => {
+    const [one, two] = twoTabs();
+    const pair = await one.login(USERNAME, PASSWORD);
+    const answer = proxy.answers('/user/refresh', 'hold');
+    const refreshing = one.refresh();
+    await within(5000, 'the refresh reaching the server', answer.answered);
+
+    await two.logout();
+    answer.release();
+    await assert.rejects(within(5000, 'the refresh', refreshing), isSessionExpiredError);
+
+    assert.equal(await one.getTokens(), null);
+    assert.equal(await two.getTokens(), null);
+    assert.equal(await refreshWorks(server.url, pair.refresh_token), false, 'the session ended');
+    one.close();
+    two.close();
+  });
+
+  void test('does not undo a sign-in as another user made in another tab meanwhile', async () => {
+    const other = await registerUser(server.url, 'other');
+    const [one, two] = twoTabs();
+    await one.login(USERNAME, PASSWORD);
+    const answer = proxy.answers('/user/refresh', 'hold');
+    const refreshing = one.refresh();
+    await within(5000, 'the refresh reaching the server', answer.answered);
+
+    await two.login(other, PASSWORD8);
+    answer.release();
+    await within(5000, 'the refresh', refreshing);
+
+    assert.equal(usernameIn((await two.getTokens())?.access_token), other);
+    assert.equal(usernameIn((await one.getTokens())?.access_token), other);
+    one.close();
+    two.close();
+  });
+});
+
+/** A memory store whose writes (and, when asked, reads) throw, as a full disk would. */
+function brokenStore(): ReturnType<typeof memoryStore> & {
+  failWrites: boolean;
+  failReads: boolean;
+} {
+  const inner = memoryStore();
+  const broken = {
+    failWrites: false,
+    failReads: false,
+    sharedAcrossTabs: false,
+    get: (key: string) => {
+      if (broken.failReads) {
+        throw new Error('store unreadable');
+      }
+      return inner.get(key);
+    },
+    set: (key: string, value: string) => {
+      if (broken.failWrites) {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      }
+      return inner.set(key, value);
+    },
+    remove: (key: string) => inner.remove(key),
+  };
+  return broken;
+}
+
+void describe('a store that throws', () => {
+  void test('login still succeeds and the session works, the failure is reported', async () => {
+    const storage = brokenStore();
+    storage.failWrites = true;
+    const { client } = newClient({ storage });
+    const reported: unknown[] = [];
+    client.on('refreshError', (error) => reported.push(error));
+
+    const pair = await client.login(USERNAME, PASSWORD);
+
+    assert.deepEqual(await client.getTokens(), pair);
+    assert.equal(await client.getAccessToken(), pair.access_token);
+    assert.equal(reported.length, 1, 'the store failure is reported');
+    client.close();
+  });
+
+  void test('a rotated pair the store could not keep is still the one used next', async () => {
+    const storage = brokenStore();
+    const { client, expired } = newClient({ storage });
+    const first = await client.login(USERNAME, PASSWORD);
+    storage.failWrites = true;
+
+    const second = await client.refresh();
+    assert.notEqual(second.refresh_token, first.refresh_token);
+    assert.deepEqual(await client.getTokens(), second, 'the tab keeps the rotated pair');
+
+    // Even with the store unreadable, the tab goes on with what it knows.
+    storage.failReads = true;
+    const third = await client.refresh();
+    // Sending `first` again would have been answered (inside the grace) with `second`.
+    assert.notEqual(third.refresh_token, second.refresh_token, 'the rotated token was used');
+    assert.equal(expired.length, 0);
+    client.close();
+  });
+});
