@@ -23,9 +23,12 @@ export function createAuthClient(options: AuthClientOptions = {}): AuthClient {
   const storage = options.storage ?? (hasLocalStorage() ? localStorageStore() : memoryStore());
   const prefix = options.storageKey ?? 'seamless';
   const crossTab = options.crossTab ?? storage.sharedAcrossTabs !== false;
-  const refreshTimeout = options.refreshTimeout ?? 10_000;
-  // One refresh ahead of us in the queue, plus ours, plus slack; see webLocksLock.
-  const lockTimeout = options.lockTimeout ?? 2 * refreshTimeout + 1000;
+  // Both well inside the server's default 10 s reuse grace: an attempt whose answer is
+  // lost is retried, and a retry must reach the server while the grace still covers it.
+  const refreshTimeout = options.refreshTimeout ?? 3000;
+  const retryWindow = options.refreshRetryWindow ?? 6000;
+  // The longest a holder keeps the lock (its attempts, the last one's timeout) plus slack.
+  const lockTimeout = options.lockTimeout ?? retryWindow + refreshTimeout + 1000;
   const id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
   const now = (): number => Date.now();
 
@@ -52,6 +55,7 @@ export function createAuthClient(options: AuthClientOptions = {}): AuthClient {
     now,
     id,
     refreshMargin: options.refreshMargin,
+    retryWindow,
   });
   if (options.onSessionExpired) {
     client.on('sessionExpired', options.onSessionExpired);

@@ -6,7 +6,8 @@ import { SessionExpiredError } from './errors/session-expired-error.js';
 import type { AuthApi } from './http.js';
 import type { TabLock } from './lock.js';
 import { parseStored, serializeStored, type Stored } from './record.js';
-import { tokenTimes } from './schedule.js';
+import { retryDelay, tokenTimes } from './schedule.js';
+import { sleep } from './sleep.js';
 import { createTabSync, type TokensMessage } from './sync.js';
 import type { AuthClient, TokenPair, TokenStore } from './types.js';
 
@@ -26,6 +27,11 @@ export interface AuthPlatform {
   id: string;
   /** Seconds before expiry to refresh proactively; undefined for min(60, lifetime / 5). */
   refreshMargin?: number;
+  /**
+   * Milliseconds after a refresh's first attempt during which an attempt whose outcome is
+   * unknown is retried; keep it (plus one attempt's timeout) inside the server's reuse grace.
+   */
+  retryWindow: number;
 }
 
 /** How long a tab that waited for the lock waits for the previous holder's news. */
@@ -34,6 +40,11 @@ const HANDOFF_MS = 1000;
 /** A rejected refresh token (400 malformed, 401 invalid/expired/revoked/reused) ends the session. */
 function endsSession(error: unknown): boolean {
   return isHttpError(error) && (error.status === 400 || error.status === 401);
+}
+
+/** No answer, or a gateway's: the server may have rotated the token without our knowing. */
+function outcomeUnknown(error: unknown): boolean {
+  return !isHttpError(error) || error.status === 502 || error.status === 504;
 }
 
 /**
@@ -45,7 +56,8 @@ function endsSession(error: unknown): boolean {
  * ```ts
  * const auth = createAuthCore({
  *   store: memoryStore(), key: 'app.tokens', lock: tabLocalLock, channel: null,
- *   api: createHttpApi({ baseURL, fetch, timeout: 10_000 }), now: Date.now, id: 'worker',
+ *   api: createHttpApi({ baseURL, fetch, timeout: 3000 }), now: Date.now, id: 'worker',
+ *   retryWindow: 6000,
  * });
  * ```
  */
@@ -162,11 +174,22 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
         return current.pair;
       }
       events.emit('refreshStart');
-      let outcome: { pair: TokenPair } | { error: unknown };
-      try {
-        outcome = { pair: await api.refresh(current.pair.refresh_token) };
-      } catch (error) {
-        outcome = { error };
+      let outcome: { pair: TokenPair } | { error: unknown } = { error: null };
+      const started = now();
+      for (let failures = 1; ; failures++) {
+        try {
+          outcome = { pair: await api.refresh(current.pair.refresh_token) };
+          break;
+        } catch (error) {
+          outcome = { error };
+          // Presenting the same token again inside the server's grace is safe: a rotated
+          // token gets the session's current one. After the grace it would be theft.
+          const delay = retryDelay(failures, now() - started, platform.retryWindow);
+          if (!outcomeUnknown(error) || delay === null) {
+            break;
+          }
+          await sleep(delay);
+        }
       }
       return serial(async () => {
         // Write only over what was refreshed: a sign-in or sign-out (here or in another

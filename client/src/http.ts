@@ -5,7 +5,11 @@ import type { TokenPair } from './types.js';
 /** The three server calls the core needs; swap it to talk to another server. */
 export interface AuthApi {
   login(username: string, password: string): Promise<TokenPair>;
-  /** Rejects with an `HttpError` carrying the status when the server answers non-2xx. */
+  /**
+   * Rejects with an `HttpError` carrying the status when the server answers non-2xx (or
+   * 2xx without a pair). Any other rejection (a timeout, a network error, an unreadable
+   * answer) means the outcome is unknown: the server may have rotated the token.
+   */
   refresh(refreshToken: string): Promise<TokenPair>;
   logout(accessToken: string): Promise<void>;
 }
@@ -79,7 +83,9 @@ export function createHttpApi(options: {
     if (!response.ok) {
       throw await errorFrom(response);
     }
-    const body: unknown = await response.json().catch(() => null);
+    // A body that cannot be read (cut off, not JSON) rejects as it is: the server may
+    // well have acted, so the caller may retry.
+    const body: unknown = await response.json();
     if (!isTokenPair(body)) {
       throw new HttpError(response.status, 'The server answered without a token pair');
     }

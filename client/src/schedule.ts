@@ -32,3 +32,16 @@ export function tokenTimes(stored: Stored, refreshMargin?: number): TokenTimes |
   const margin = Math.min(refreshMargin ?? Math.min(60, lifetime / 5), lifetime / 2);
   return { refreshAt: expiresAt - margin * 1000, expiresAt };
 }
+
+/**
+ * How long to wait before presenting the same refresh token again after `failures`
+ * attempts whose outcome is unknown (a timeout, a connection lost after sending, an answer
+ * cut short): at once, then 200, 400, 800 ms… The server may have rotated the token
+ * already; it answers a rotated token with the session's current one only within its
+ * reuse grace, so no retry starts once `window` ms have passed since the first attempt
+ * (null: give up).
+ */
+export function retryDelay(failures: number, elapsed: number, window: number): number | null {
+  const delay = failures > 1 ? 100 * 2 ** (failures - 1) : 0;
+  return elapsed + delay < window ? delay : null;
+}

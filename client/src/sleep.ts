@@ -24,3 +24,7 @@ export class Sleepers {
     }
   }
 }
+
+/** A plain pause. */
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));

@@ -62,11 +62,21 @@ export interface AuthClientOptions {
   crossTab?: boolean;
   /** The `fetch` used for the login, refresh and logout calls; default `globalThis.fetch`. */
   fetch?: typeof fetch;
-  /** Milliseconds a refresh call may take before it fails (retryably); default 10 000. */
+  /**
+   * Milliseconds one refresh attempt may take before it is abandoned (and retried, see
+   * `refreshRetryWindow`); default 3000. See the README: keep
+   * `refreshRetryWindow + refreshTimeout` below the server's `REFRESH_REUSE_GRACE`.
+   */
   refreshTimeout?: number;
   /**
+   * Milliseconds after a refresh's first attempt during which an attempt whose outcome is
+   * unknown (timed out, connection lost, answer cut short) is retried at once, then with
+   * a short backoff; default 6000. 0 turns the retries off.
+   */
+  refreshRetryWindow?: number;
+  /**
    * Milliseconds to wait for another tab's refresh (the cross-tab lock) before giving
-   * up (retryably, tokens kept); default `2 * refreshTimeout + 1000`. See the README.
+   * up (retryably, tokens kept); default `refreshRetryWindow + refreshTimeout + 1000`.
    */
   lockTimeout?: number;
   /** Called once when the session ends; same as `client.on('sessionExpired', …)`. */

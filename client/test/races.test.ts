@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   createAuthClient,
+  createFetch,
   isSessionExpiredError,
   memoryStore,
   type AuthClient,
@@ -19,6 +20,7 @@ import {
   PASSWORD8,
   refreshWorks,
   registerUser,
+  spoilAccessToken,
   USERNAME,
   usernameIn,
   within,
@@ -38,7 +40,7 @@ after(async () => {
   await server?.stop();
 });
 
-export const refreshes = (): number => proxy.count('POST', '/user/refresh');
+const refreshes = (): number => proxy.count('POST', '/user/refresh');
 
 function newClient(options: AuthClientOptions = {}): {
   client: AuthClient;
@@ -180,5 +182,71 @@ void describe('a store that throws', () => {
     assert.notEqual(third.refresh_token, second.refresh_token, 'the rotated token was used');
     assert.equal(expired.length, 0);
     client.close();
+  });
+});
+
+void describe('a refresh whose answer is slow, lost or cut', () => {
+  for (const fate of ['hold', 'drop', 'cut'] as const) {
+    const what = {
+      hold: 'never arrives',
+      drop: 'is lost with the connection',
+      cut: 'is cut mid-body',
+    }[fate];
+    void test(`is retried at once when the answer ${what}, and the session survives`, async () => {
+      const { client, expired } = newClient();
+      const first = await client.login(USERNAME, PASSWORD);
+      proxy.reset();
+      const answer = proxy.answers('/user/refresh', fate);
+      try {
+        const second = await within(20_000, 'the refresh', client.refresh());
+
+        assert.notEqual(second.refresh_token, first.refresh_token);
+        assert.equal(refreshes(), 2, 'one retry');
+        assert.deepEqual(await client.getTokens(), second);
+        const third = await within(10_000, 'the next refresh', client.refresh());
+        assert.notEqual(third.refresh_token, second.refresh_token, 'the session goes on');
+        assert.equal(expired.length, 0);
+      } finally {
+        answer.release();
+        client.close();
+      }
+    });
+  }
+
+  void test('requests waiting for it get their answer when the retry succeeds', async () => {
+    const { client } = newClient();
+    const authFetch = createFetch(client);
+    await client.login(USERNAME, PASSWORD);
+    await spoilAccessToken(client);
+    proxy.reset();
+    proxy.answers('/user/refresh', 'cut');
+
+    const results = await within(
+      20_000,
+      'the requests',
+      Promise.all([1, 2, 3].map(async () => (await authFetch(`${proxy.url}/bbb`)).status)),
+    );
+
+    assert.deepEqual(results, [200, 200, 200]);
+    assert.equal(refreshes(), 2);
+    client.close();
+  });
+
+  void test('is given up, keeping the session, when no answer comes inside the retry window', async () => {
+    const { client, expired } = newClient();
+    const pair = await client.login(USERNAME, PASSWORD);
+    proxy.reset();
+    proxy.answers('/user/refresh', 'drop', 1000);
+
+    await assert.rejects(within(30_000, 'the refresh', client.refresh()), (error: unknown) => {
+      assert.ok(!isSessionExpiredError(error), String(error));
+      return true;
+    });
+
+    assert.ok(refreshes() > 2, `retried a few times (${refreshes()})`);
+    assert.ok(refreshes() < 20, `but not without end (${refreshes()})`);
+    assert.equal(expired.length, 0);
+    assert.deepEqual(await client.getTokens(), pair, 'the tokens are kept');
+    proxy.reset();
   });
 });

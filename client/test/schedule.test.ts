@@ -2,7 +2,7 @@
 // device's clock, so a wrong device clock never matters.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { tokenTimes } from '../src/schedule.js';
+import { retryDelay, tokenTimes } from '../src/schedule.js';
 import { fakeJwt } from './helpers/jwt.js';
 
 const SAVED_AT = 1_000_000;
@@ -47,5 +47,21 @@ void describe('the refresh schedule', () => {
     assert.equal(tokenTimes(stored({ iat: 100 })), null);
     assert.equal(tokenTimes(stored({ exp: 100, iat: 100 })), null);
     assert.equal(tokenTimes(stored({ exp: 100 })), null);
+  });
+});
+
+void describe('retrying a refresh whose outcome is unknown', () => {
+  void test('retries at once, then backs off by doubling', () => {
+    assert.deepEqual(
+      [1, 2, 3, 4].map((failures) => retryDelay(failures, 0, 6000)),
+      [0, 200, 400, 800],
+    );
+  });
+
+  void test('starts no retry after the window, counted from the first attempt', () => {
+    assert.equal(retryDelay(1, 5999, 6000), 0);
+    assert.equal(retryDelay(1, 6000, 6000), null);
+    assert.equal(retryDelay(3, 5700, 6000), null, 'the backoff would cross the window');
+    assert.equal(retryDelay(1, 0, 0), null, 'a window of 0 turns retries off');
   });
 });
