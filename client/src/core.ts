@@ -145,7 +145,9 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
     return error;
   };
 
-  const noSession = (): SessionExpiredError => endSession(lastExpired ?? new SessionExpiredError());
+  // Without a session there is nothing to announce: only a session that ends does.
+  const noSession = (): SessionExpiredError =>
+    lastExpired ?? new SessionExpiredError('Not signed in');
 
   const runRefresh = async (expected: Stored | null): Promise<TokenPair> => {
     const before = expected ?? (await read());
@@ -178,7 +180,7 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
       const started = now();
       for (let failures = 1; ; failures++) {
         try {
-          outcome = { pair: await api.refresh(current.pair.refresh_token) };
+          outcome = { pair: await api.refresh(current.pair) };
           break;
         } catch (error) {
           outcome = { error };
@@ -264,13 +266,16 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
     },
 
     async logout() {
-      const token = await client.getAccessToken().catch(() => null);
-      if (token !== null) {
-        await api.logout(token).catch(() => undefined);
-      }
+      // Signed out here first, so that a refresh under way loses; then the server ends the
+      // session with its refresh token (rotated or not, the server accepts it): never a
+      // refresh just to sign out.
+      const current = await read().catch(() => null);
       await serial(() => write(null, 'logout'));
       endNotified = true;
       lastExpired = new SessionExpiredError('Signed out');
+      if (current) {
+        await api.logout(current.pair).catch(() => undefined);
+      }
     },
 
     async getTokens() {

@@ -2,7 +2,11 @@ import { HttpError } from './errors/http-error.js';
 import { TimeoutError } from './errors/timeout-error.js';
 import type { TokenPair } from './types.js';
 
-/** The three server calls the core needs; swap it to talk to another server. */
+/**
+ * The three server calls the core needs; swap it to talk to another server. Refresh and
+ * logout get the whole current pair, so that an API which keeps the refresh token out of
+ * scripts' reach (an httpOnly cookie) can ignore it.
+ */
 export interface AuthApi {
   login(username: string, password: string): Promise<TokenPair>;
   /**
@@ -10,8 +14,9 @@ export interface AuthApi {
    * 2xx without a pair). Any other rejection (a timeout, a network error, an unreadable
    * answer) means the outcome is unknown: the server may have rotated the token.
    */
-  refresh(refreshToken: string): Promise<TokenPair>;
-  logout(accessToken: string): Promise<void>;
+  refresh(current: TokenPair): Promise<TokenPair>;
+  /** Ends the session on the server with its refresh token (no refresh first, whatever the access token's age). */
+  logout(current: TokenPair): Promise<void>;
 }
 
 function isTokenPair(value: unknown): value is TokenPair {
@@ -42,8 +47,8 @@ async function errorFrom(response: Response): Promise<HttpError> {
 
 /**
  * The Seamless server's endpoints over `fetch`: `POST /user/login`, `POST /user/refresh`
- * with the token in a JSON body (never in a URL, where logs and Referer headers keep it),
- * and `POST /user/logout`.
+ * and `POST /user/logout`, with the refresh token in a JSON body (never in a URL, where
+ * logs and Referer headers keep it).
  *
  * @example
  * ```ts
@@ -58,15 +63,14 @@ export function createHttpApi(options: {
   const { baseURL, timeout } = options;
   const doFetch = options.fetch;
 
-  const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
+  const post = async (path: string, body: unknown) => {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeout);
     try {
       return await doFetch(`${baseURL}${path}`, {
         method: 'POST',
-        // No Content-Type without a body: servers reject an empty JSON body.
-        headers: body === undefined ? headers : { 'Content-Type': 'application/json', ...headers },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
         signal: controller.signal,
       });
     } catch (error) {
@@ -95,13 +99,9 @@ export function createHttpApi(options: {
   return {
     login: async (username, password) =>
       pairFrom(await post('/user/login', { username, password })),
-    refresh: async (refreshToken) =>
-      pairFrom(await post('/user/refresh', { refresh_token: refreshToken })),
-    logout: async (accessToken) => {
-      const response = await post('/user/logout', undefined, {
-        Authorization: `Bearer ${accessToken}`,
-      });
-      await response.body?.cancel();
+    refresh: async ({ refresh_token }) => pairFrom(await post('/user/refresh', { refresh_token })),
+    logout: async ({ refresh_token }) => {
+      await (await post('/user/logout', { refresh_token })).body?.cancel();
     },
   };
 }

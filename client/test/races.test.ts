@@ -13,6 +13,7 @@ import {
   type AuthClientOptions,
   type SessionExpiredError,
 } from '../src/index.js';
+import { fakeJwt } from './helpers/jwt.js';
 import { CountingProxy } from './helpers/proxy.js';
 import { startServer, type RunningServer } from './helpers/server.js';
 import {
@@ -20,6 +21,7 @@ import {
   PASSWORD8,
   refreshWorks,
   registerUser,
+  sleep,
   spoilAccessToken,
   USERNAME,
   usernameIn,
@@ -248,5 +250,51 @@ void describe('a refresh whose answer is slow, lost or cut', () => {
     assert.equal(expired.length, 0);
     assert.deepEqual(await client.getTokens(), pair, 'the tokens are kept');
     proxy.reset();
+  });
+});
+
+void describe('sessionExpired means that a session ended', () => {
+  void test('not on a refresh before any sign-in', async () => {
+    const { client, expired } = newClient();
+    await assert.rejects(client.refresh(), isSessionExpiredError);
+    assert.equal(await client.getAccessToken(), null);
+    assert.equal(expired.length, 0);
+    client.close();
+  });
+
+  void test('signing out with an expired access token refreshes nothing and ends the session', async () => {
+    const { client, expired } = newClient();
+    const pair = await client.login(USERNAME, PASSWORD);
+    // An access token that this device considers expired one second from now.
+    await client.setTokens({ ...pair, access_token: fakeJwt({ iat: 100, exp: 102 }) });
+    await sleep(1100);
+    proxy.reset();
+
+    await client.logout();
+
+    assert.equal(refreshes(), 0, 'no refresh just to sign out');
+    assert.equal(await refreshWorks(server.url, pair.refresh_token), false, 'the session ended');
+    assert.equal(await client.getTokens(), null);
+    assert.equal(expired.length, 0);
+    client.close();
+  });
+
+  void test('not when a refresh that was under way fails because of the sign-out', async () => {
+    const { client, expired } = newClient();
+    const pair = await client.login(USERNAME, PASSWORD);
+    proxy.reset();
+    const held = proxy.hold('/user/refresh');
+    const refreshing = client.refresh();
+    await within(5000, 'the refresh call', held.arrived);
+
+    await within(5000, 'the sign-out', client.logout());
+    held.release();
+
+    await assert.rejects(within(5000, 'the refresh', refreshing), isSessionExpiredError);
+    assert.equal(proxy.count('POST', '/user/refresh', 401), 1, 'the server refused it');
+    assert.equal(expired.length, 0, 'a sign-out is not an expiry');
+    assert.equal(await client.getTokens(), null);
+    assert.equal(await refreshWorks(server.url, pair.refresh_token), false);
+    client.close();
   });
 });
