@@ -74,14 +74,22 @@ export function webLocksLock(name: string, timeout: number): TabLock | null {
 }
 
 const SETTLE_MS = 40;
+/** How long a holder's claim lasts unless renewed; the holder renews it three times as often. */
+const CLAIM_MS = 3000;
 
 /**
- * A best-effort lock over a tab channel, for browsers without Web Locks: a tab announces
- * that it takes the lock, waits a moment for rival announcements, and the lower id wins
- * a tie. Messages between tabs take time, so two tabs can still both refresh in a narrow
- * window; the server's reuse grace (a just-rotated token presented again returns the
- * same new pair) makes them converge instead of ending the session. Announcements expire
- * after `timeout` in case the holding tab closed without releasing.
+ * A best-effort lock over a tab channel, for browsers without Web Locks (and on http://
+ * origins other than localhost, which have none): a tab announces that it takes the
+ * lock, waits a moment for rival announcements, and the lower id wins a tie. Messages
+ * between tabs take time, so two tabs can still both refresh in a narrow window; the
+ * server's reuse grace (a just-rotated token presented again returns the same new pair)
+ * makes them converge instead of ending the session.
+ *
+ * A tab that closes or navigates away releases the lock on `pagehide`; one that crashes
+ * stops renewing its claim, which the others then forget after 3 s. Both are well inside
+ * the server's grace, so the tab that goes on may present the token the departed tab
+ * had rotated. A live holder that keeps renewing for longer than `timeout` (a hung
+ * custom store) makes waiting tabs give up with a retryable `TimeoutError`.
  */
 export function messageLock(
   channel: TabChannel,
@@ -92,7 +100,7 @@ export function messageLock(
   const changes = new Sleepers();
   channel.subscribe((message) => {
     if (message.type === 'lock') {
-      holders.set(message.from, now() + timeout);
+      holders.set(message.from, now() + CLAIM_MS);
     } else if (message.type === 'unlock') {
       holders.delete(message.from);
     } else {
@@ -130,15 +138,27 @@ export function messageLock(
     }
   };
 
+  let holding = false;
+  const release = (): void => {
+    if (holding) {
+      holding = false;
+      channel.post({ type: 'unlock', from: id });
+    }
+  };
+  (globalThis as unknown as Partial<Window>).addEventListener?.('pagehide', release);
+
   let queue: Promise<unknown> = Promise.resolve();
   return {
     run<T>(body: (contended: boolean) => Promise<T>): Promise<T> {
       const result = queue.then(async () => {
         const contended = await acquire();
+        holding = true;
+        const renew = setInterval(() => channel.post({ type: 'lock', from: id }), CLAIM_MS / 3);
         try {
           return await body(contended);
         } finally {
-          channel.post({ type: 'unlock', from: id });
+          clearInterval(renew);
+          release();
         }
       });
       queue = result.catch(() => undefined);

@@ -125,6 +125,13 @@ async function withSignedInTabs(
   }
 }
 
+/** As in a browser without Web Locks (or on an http:// origin other than localhost). */
+async function withoutWebLocks(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined });
+  });
+}
+
 void describe('tabs of one origin in Chromium', () => {
   for (const tabs of [2, 5]) {
     void test(`${tabs} tabs on a spoiled access token make exactly one refresh and all succeed`, async (t) => {
@@ -186,13 +193,48 @@ void describe('tabs of one origin in Chromium', () => {
         assert.equal(refreshes(), 1);
         await assertNobodySignedOut(pages);
       },
-      async (context) => {
-        await context.addInitScript(() => {
-          Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined });
-        });
-      },
+      withoutWebLocks,
     );
   });
+
+  for (const end of ['closes', 'crashes'] as const) {
+    void test(`without Web Locks, a tab that ${end} mid-refresh does not cost the others their session`, async (t) => {
+      await withSignedInTabs(
+        t,
+        2,
+        async ([closing, staying]) => {
+          assert.equal(await staying.evaluate(() => harness.hasWebLocks()), false);
+          await closing.evaluate(() => harness.spoil());
+          proxy.reset();
+          // The server rotates the token, and its answer never reaches the closing tab.
+          const answer = proxy.answers('/user/refresh', 'hold');
+          void closing.evaluate(() => harness.fireAt(0, 1)).catch(() => undefined);
+          await within(10_000, 'the refresh reaching the server', answer.answered);
+          if (end === 'closes') {
+            await closing.close();
+          } else {
+            // A renderer crash: no pagehide, the claim just stops being renewed.
+            const cdp = await closing.context().newCDPSession(closing);
+            const crashed = new Promise((resolve) => closing.once('crash', resolve));
+            void cdp.send('Page.crash').catch(() => undefined);
+            await within(10_000, 'the crash', crashed);
+          }
+
+          const results = await within(
+            40_000,
+            "the other tab's requests",
+            staying.evaluate(() => harness.fireAt(0, 2)),
+          );
+          answer.release();
+
+          assert.deepEqual(results, ['200 bbb', '200 bbb']);
+          await assertNobodySignedOut([staying]);
+          assert.equal(proxy.count('POST', '/user/refresh', 401), 0, 'no refresh was refused');
+        },
+        withoutWebLocks,
+      );
+    });
+  }
 
   void test('a session revoked elsewhere ends in every tab with one refresh attempt', async (t) => {
     await withSignedInTabs(t, 5, async (pages) => {
