@@ -17,6 +17,14 @@ declare module 'axios' {
   }
 }
 
+/** The request's AbortSignal, when it has a real one. */
+function signalOf(config: InternalAxiosRequestConfig): AbortSignal | undefined {
+  const { signal } = config;
+  return signal && typeof signal.addEventListener === 'function'
+    ? (signal as AbortSignal)
+    : undefined;
+}
+
 function isAxiosError(error: unknown): error is AxiosError {
   return (
     typeof error === 'object' &&
@@ -52,7 +60,7 @@ export function attachAxios(client: AuthClient, instance: AxiosInstance): () => 
       if (!replay && config.headers.has('Authorization')) {
         return config;
       }
-      const token = await client.getAccessToken();
+      const token = await client.getAccessToken({ signal: signalOf(config) });
       if (token !== null) {
         config.headers.set('Authorization', `Bearer ${token}`);
       } else if (replay) {
@@ -81,7 +89,7 @@ export function attachAxios(client: AuthClient, instance: AxiosInstance): () => 
         // Only a request that carried a token can be fixed by refreshing it.
         throw error;
       }
-      await client.renewAfterUnauthorized(sent);
+      await client.renewAfterUnauthorized(sent, { signal: signalOf(config) });
       // The request interceptor puts the current token on the replay.
       return instance.request({ ...config, seamless: { ...config.seamless, replayed: true } });
     },

@@ -42,6 +42,22 @@ function endsSession(error: unknown): boolean {
   return isHttpError(error) && (error.status === 400 || error.status === 401);
 }
 
+/** `promise`, or the signal's reason as soon as it aborts (the work itself goes on for others). */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) {
+    return promise;
+  }
+  return new Promise((resolve, reject) => {
+    const abort = (): void => reject(signal.reason as Error);
+    if (signal.aborted) {
+      abort();
+    }
+    signal.addEventListener('abort', abort, { once: true });
+    const done = (): void => signal.removeEventListener('abort', abort);
+    promise.then(resolve, reject).finally(done);
+  });
+}
+
 /** No answer, or a gateway's: the server may have rotated the token without our knowing. */
 function outcomeUnknown(error: unknown): boolean {
   return !isHttpError(error) || error.status === 502 || error.status === 504;
@@ -258,6 +274,60 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
     }
   };
 
+  const accessToken = async (): Promise<string | null> => {
+    // Requests made during a refresh wait for it instead of racing it with a stale token.
+    let failure: { error: unknown } | null = null;
+    if (inflight) {
+      try {
+        await inflight;
+      } catch (error) {
+        if (isSessionExpiredError(error)) {
+          throw error;
+        }
+        failure = { error };
+      }
+    }
+    const stored = await read();
+    if (!stored) {
+      return null;
+    }
+    const times = tokenTimes(stored, platform.refreshMargin);
+    if (failure) {
+      // The refresh we waited for failed retryably: go on only with a token known to work.
+      if (times !== null && now() < times.expiresAt) {
+        return stored.pair.access_token;
+      }
+      throw failure.error;
+    }
+    if (times === null || now() < times.refreshAt) {
+      return stored.pair.access_token;
+    }
+    try {
+      return (await refreshFrom(stored)).access_token;
+    } catch (error) {
+      // A retryable failure before expiry costs nothing: the old token still works.
+      if (isSessionExpiredError(error) || now() >= times.expiresAt) {
+        throw error;
+      }
+      return stored.pair.access_token;
+    }
+  };
+
+  const renew = async (rejectedToken: string): Promise<string> => {
+    if (inflight) {
+      await inflight;
+    }
+    const current = await read();
+    if (!current) {
+      throw noSession();
+    }
+    // Sent with a token that has been replaced since: replay, do not refresh again.
+    if (current.pair.access_token !== rejectedToken) {
+      return current.pair.access_token;
+    }
+    return (await refreshFrom(current)).access_token;
+  };
+
   const client: AuthClient = {
     async login(username, password) {
       const pair = await api.login(username, password);
@@ -286,62 +356,16 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
       await serial(() => write(pair, 'set'));
     },
 
-    async getAccessToken() {
-      // Requests made during a refresh wait for it instead of racing it with a stale token.
-      let failure: { error: unknown } | null = null;
-      if (inflight) {
-        try {
-          await inflight;
-        } catch (error) {
-          if (isSessionExpiredError(error)) {
-            throw error;
-          }
-          failure = { error };
-        }
-      }
-      const stored = await read();
-      if (!stored) {
-        return null;
-      }
-      const times = tokenTimes(stored, platform.refreshMargin);
-      if (failure) {
-        // The refresh we waited for failed retryably: go on only with a token known to work.
-        if (times !== null && now() < times.expiresAt) {
-          return stored.pair.access_token;
-        }
-        throw failure.error;
-      }
-      if (times === null || now() < times.refreshAt) {
-        return stored.pair.access_token;
-      }
-      try {
-        return (await refreshFrom(stored)).access_token;
-      } catch (error) {
-        // A retryable failure before expiry costs nothing: the old token still works.
-        if (isSessionExpiredError(error) || now() >= times.expiresAt) {
-          throw error;
-        }
-        return stored.pair.access_token;
-      }
+    getAccessToken(options) {
+      return abortable(accessToken(), options?.signal);
     },
 
     refresh() {
       return refreshFrom(null);
     },
 
-    async renewAfterUnauthorized(rejectedToken) {
-      if (inflight) {
-        await inflight;
-      }
-      const current = await read();
-      if (!current) {
-        throw noSession();
-      }
-      // Sent with a token that has been replaced since: replay, do not refresh again.
-      if (current.pair.access_token !== rejectedToken) {
-        return current.pair.access_token;
-      }
-      return (await refreshFrom(current)).access_token;
+    renewAfterUnauthorized(rejectedToken, options) {
+      return abortable(renew(rejectedToken), options?.signal);
     },
 
     on(event, listener) {

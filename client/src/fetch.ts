@@ -29,7 +29,8 @@ export function createFetch(
     if (request.headers.has('Authorization') || isAuthEndpoint(request.url)) {
       return fetchImpl(request);
     }
-    const token = await client.getAccessToken();
+    const { signal } = request;
+    const token = await client.getAccessToken({ signal });
     if (token === null) {
       return fetchImpl(request);
     }
@@ -39,7 +40,7 @@ export function createFetch(
     if (response.status !== 401) {
       return response;
     }
-    const next = await client.renewAfterUnauthorized(token);
+    const next = await client.renewAfterUnauthorized(token, { signal });
     await response.body?.cancel();
     return fetchImpl(withToken(spare, next));
   };

@@ -25,6 +25,27 @@ interface LockManagerLike {
 const BUSY = Symbol('busy');
 
 /**
+ * After one wait for a holder ran out, how long further waits fail at once while the lock
+ * is still held: one stuck tab must not make every request wait the full timeout.
+ */
+function stuckHolder(timeout: number): { busy(): void; timedOut(): TimeoutError } {
+  let until = 0;
+  const error = (): TimeoutError =>
+    new TimeoutError(`Waited ${timeout} ms for another tab's refresh`, timeout);
+  return {
+    busy() {
+      if (Date.now() < until) {
+        throw error();
+      }
+    },
+    timedOut() {
+      until = Date.now() + timeout;
+      return error();
+    },
+  };
+}
+
+/**
  * A lock shared by every tab of the origin through the Web Locks API, or null where the
  * API is missing.
  *
@@ -34,13 +55,15 @@ const BUSY = Symbol('busy');
  * up with a retryable `TimeoutError` and keeps its tokens. It does not steal the lock and
  * refresh anyway: refreshing with the token the stuck tab may already have rotated is the
  * reuse that the server, once its grace period has passed, punishes by revoking the
- * whole session. The browser releases a lock when its tab closes or crashes.
+ * whole session. Once a wait has run out, later ones fail at once for as long again
+ * while the lock stays held. The browser releases a lock when its tab closes or crashes.
  */
 export function webLocksLock(name: string, timeout: number): TabLock | null {
   const locks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
   if (locks === undefined || typeof locks.request !== 'function') {
     return null;
   }
+  const stuck = stuckHolder(timeout);
   return {
     async run<T>(body: (contended: boolean) => Promise<T>): Promise<T> {
       // First without waiting, to learn whether someone else holds the lock.
@@ -52,6 +75,7 @@ export function webLocksLock(name: string, timeout: number): TabLock | null {
       if (free !== BUSY) {
         return free;
       }
+      stuck.busy();
       const controller = new AbortController();
       let acquired = false;
       const timer = setTimeout(() => controller.abort(), timeout);
@@ -63,7 +87,7 @@ export function webLocksLock(name: string, timeout: number): TabLock | null {
         });
       } catch (error) {
         if (!acquired && controller.signal.aborted) {
-          throw new TimeoutError(`Waited ${timeout} ms for another tab's refresh`, timeout);
+          throw stuck.timedOut();
         }
         throw error;
       } finally {
@@ -114,14 +138,18 @@ export function messageLock(
     return [...holders].filter(([, until]) => until > at).map(([holder]) => holder);
   };
 
+  const stuck = stuckHolder(timeout);
   const acquire = async (): Promise<boolean> => {
     const deadline = now() + timeout;
     let contended = false;
     for (;;) {
       while (liveHolders().length > 0) {
+        if (!contended) {
+          stuck.busy();
+        }
         contended = true;
         if (now() >= deadline) {
-          throw new TimeoutError(`Waited ${timeout} ms for another tab's refresh`, timeout);
+          throw stuck.timedOut();
         }
         await changes.sleep(Math.min(250, deadline - now()));
       }

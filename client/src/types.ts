@@ -24,6 +24,12 @@ export interface TokenStore {
   readonly sharedAcrossTabs?: boolean;
 }
 
+/** Options of a call that may wait for a refresh. */
+export interface WaitOptions {
+  /** Stops waiting (rejecting with the signal's reason) when it aborts. */
+  signal?: AbortSignal | undefined;
+}
+
 /** Where a change of tokens came from. */
 export type ChangeSource = 'self' | 'other-tab';
 
@@ -127,7 +133,8 @@ export interface AuthClient {
   /**
    * The access token to send now, or null when signed out. Waits for a refresh in
    * flight, and refreshes first when the token expires within the margin.
-   * Rejects with `SessionExpiredError` when that refresh ends the session.
+   * Rejects with `SessionExpiredError` when that refresh ends the session, and with the
+   * signal's reason when `signal` aborts the wait (the refresh goes on for the others).
    *
    * @example
    * ```ts
@@ -135,7 +142,7 @@ export interface AuthClient {
    * const ws = new WebSocket(`wss://example.test/live?token=${token ?? ''}`);
    * ```
    */
-  getAccessToken(): Promise<string | null>;
+  getAccessToken(options?: WaitOptions): Promise<string | null>;
   /**
    * Refreshes now. Single-flight: concurrent callers in this tab share one call, and
    * across tabs one tab refreshes while the others adopt its tokens.
@@ -158,7 +165,7 @@ export interface AuthClient {
    * if (response.status === 401 && sent) token = await auth.renewAfterUnauthorized(sent);
    * ```
    */
-  renewAfterUnauthorized(rejectedToken: string): Promise<string>;
+  renewAfterUnauthorized(rejectedToken: string, options?: WaitOptions): Promise<string>;
   /**
    * Subscribes to an event; returns the function that unsubscribes.
    *

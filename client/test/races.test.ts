@@ -4,10 +4,13 @@
 // that holds, drops or cuts the server's answers.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import axios from 'axios';
 import {
+  attachAxios,
   createAuthClient,
   createFetch,
   isSessionExpiredError,
+  isTimeoutError,
   memoryStore,
   type AuthClient,
   type AuthClientOptions,
@@ -23,6 +26,7 @@ import {
   registerUser,
   sleep,
   spoilAccessToken,
+  until,
   USERNAME,
   usernameIn,
   within,
@@ -296,5 +300,140 @@ void describe('sessionExpired means that a session ended', () => {
     assert.equal(await client.getTokens(), null);
     assert.equal(await refreshWorks(server.url, pair.refresh_token), false);
     client.close();
+  });
+});
+
+/**
+ * Two tabs on one store (the message lock), the first of which gets stuck holding the
+ * lock: its store never finishes writing the refreshed pair.
+ */
+async function stuckHolder(options: AuthClientOptions): Promise<{
+  waiting: AuthClient;
+  unstick: () => void;
+  close: () => void;
+}> {
+  const base = memoryStore();
+  let hang = false;
+  let unstick = (): void => undefined;
+  const stuck = new Promise<void>((resolve) => {
+    unstick = resolve;
+  });
+  const hangingStore = {
+    ...base,
+    sharedAcrossTabs: true,
+    set: async (key: string, value: string) => {
+      if (hang) {
+        await stuck;
+      }
+      return base.set(key, value);
+    },
+  };
+  const shared = { baseURL: proxy.url, crossTab: true, storageKey: `stuck-${Math.random()}` };
+  const holder = createAuthClient({ ...shared, storage: hangingStore });
+  const waiting = createAuthClient({
+    ...shared,
+    storage: { ...base, sharedAcrossTabs: true },
+    ...options,
+  });
+  await holder.login(USERNAME, PASSWORD);
+  proxy.reset();
+  hang = true;
+  void holder.refresh().catch(() => undefined);
+  await within(
+    5000,
+    "the holder's refresh",
+    until(() => refreshes() === 1),
+  );
+  return {
+    waiting,
+    unstick,
+    close: () => {
+      unstick();
+      holder.close();
+      waiting.close();
+    },
+  };
+}
+
+void describe('a tab stuck holding the lock', () => {
+  void test('makes the others wait once, then fail fast while it stays stuck', async () => {
+    const { waiting, close } = await stuckHolder({ lockTimeout: 1500 });
+    try {
+      await assert.rejects(within(10_000, 'the first wait', waiting.refresh()), isTimeoutError);
+
+      const later = async (): Promise<unknown[]> => {
+        const errors: unknown[] = [];
+        for (let i = 0; i < 5; i += 1) {
+          errors.push(await waiting.refresh().catch((error: unknown) => error));
+        }
+        return errors;
+      };
+      // Five more refreshes take less time together than one full wait.
+      const errors = await within(1500, 'five refreshes behind the stuck tab', later());
+      assert.ok(errors.every(isTimeoutError), errors.map(String).join(', '));
+      assert.equal(refreshes(), 1, 'nobody refreshed behind its back');
+    } finally {
+      close();
+    }
+  });
+
+  void test('a request waiting behind it through fetch ends when its AbortSignal fires', async () => {
+    const { waiting, close } = await stuckHolder({ lockTimeout: 60_000 });
+    try {
+      await spoilAccessToken(waiting);
+      const controller = new AbortController();
+      const pending = createFetch(waiting)(`${proxy.url}/bbb`, { signal: controller.signal });
+      await within(
+        5000,
+        'the 401',
+        until(() => proxy.count('GET', '/bbb', 401) === 1),
+      );
+      controller.abort();
+      await assert.rejects(within(5000, 'the aborted request', pending), { name: 'AbortError' });
+    } finally {
+      close();
+    }
+  });
+
+  void test('a request waiting behind it through axios ends when its AbortSignal fires', async () => {
+    const { waiting, close } = await stuckHolder({ lockTimeout: 60_000 });
+    try {
+      await spoilAccessToken(waiting);
+      const api = axios.create({ baseURL: proxy.url });
+      attachAxios(waiting, api);
+      const controller = new AbortController();
+      const pending = api.get('/bbb', { signal: controller.signal });
+      await within(
+        5000,
+        'the 401',
+        until(() => proxy.count('GET', '/bbb', 401) === 1),
+      );
+      controller.abort();
+      await assert.rejects(
+        within(5000, 'the aborted request', pending),
+        (error: unknown) =>
+          axios.isCancel(error) || (error instanceof Error && error.name === 'AbortError'),
+      );
+    } finally {
+      close();
+    }
+  });
+
+  void test('getAccessToken waiting behind it ends when its AbortSignal fires', async () => {
+    const { waiting, close } = await stuckHolder({ lockTimeout: 60_000 });
+    try {
+      const pair = await waiting.getTokens();
+      assert.ok(pair);
+      // A token this device considers expired a second from now.
+      await waiting.setTokens({ ...pair, access_token: fakeJwt({ iat: 100, exp: 102 }) });
+      await sleep(1100);
+      const controller = new AbortController();
+      const pending = waiting.getAccessToken({ signal: controller.signal });
+      await sleep(200);
+      controller.abort();
+      await assert.rejects(within(5000, 'the aborted wait', pending), { name: 'AbortError' });
+    } finally {
+      close();
+    }
   });
 });
