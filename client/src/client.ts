@@ -1,5 +1,6 @@
 import { broadcastTabChannel, storageEventTabChannel } from './channel.js';
 import { createAuthCore } from './core.js';
+import { originOf } from './endpoints.js';
 import { createHttpApi } from './http.js';
 import { messageLock, tabLocalLock, webLocksLock } from './lock.js';
 import { hasLocalStorage, localStorageStore, memoryStore } from './storage.js';
@@ -40,13 +41,18 @@ export function createAuthClient(options: AuthClientOptions = {}): AuthClient {
       (channel ? messageLock(channel, { id, timeout: lockTimeout, now }) : tabLocalLock))
     : tabLocalLock;
 
+  const baseURL = options.baseURL ?? '';
+  // The token goes to the API's own origins only (this page's, baseURL's, those listed),
+  // never to a third party. Where nothing resolves a relative URL (Node), it means null.
+  const own = new Set(['/', baseURL || '/', ...(options.origins ?? [])].map(originOf));
+
   const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
 
   const client = createAuthCore({
     store: storage,
     key: `${prefix}.tokens`,
     api: createHttpApi({
-      baseURL: options.baseURL ?? '',
+      baseURL,
       fetch: fetchImpl,
       timeout: refreshTimeout,
     }),
@@ -56,6 +62,8 @@ export function createAuthClient(options: AuthClientOptions = {}): AuthClient {
     id,
     refreshMargin: options.refreshMargin,
     retryWindow,
+    sendsTokenTo: (url) => own.has(originOf(url)),
+    shouldRefresh: options.shouldRefresh,
   });
   if (options.onSessionExpired) {
     client.on('sessionExpired', options.onSessionExpired);

@@ -1,5 +1,6 @@
 import type { TabChannel, TokensReason } from './channel.js';
 import { Emitter } from './emitter.js';
+import { blamesToken } from './endpoints.js';
 import { isHttpError, isSessionExpiredError } from './errors/guards.js';
 import { SeamlessError } from './errors/seamless-error.js';
 import { SessionExpiredError } from './errors/session-expired-error.js';
@@ -9,7 +10,7 @@ import { parseStored, serializeStored, type Stored } from './record.js';
 import { retryDelay, tokenTimes } from './schedule.js';
 import { sleep } from './sleep.js';
 import { createTabSync, type TokensMessage } from './sync.js';
-import type { AuthClient, TokenPair, TokenStore } from './types.js';
+import type { AuthClient, ResponseInfo, TokenPair, TokenStore } from './types.js';
 
 /** Everything the core needs from its surroundings, so that it runs anywhere. */
 export interface AuthPlatform {
@@ -27,6 +28,10 @@ export interface AuthPlatform {
   id: string;
   /** Seconds before expiry to refresh proactively; undefined for min(60, lifetime / 5). */
   refreshMargin?: number;
+  /** Whether a request to `url` gets the token; default: every URL. */
+  sendsTokenTo?: ((url: string) => boolean) | undefined;
+  /** Whether a failed response calls for a refresh; default: a 401 saying `invalid_token`. */
+  shouldRefresh?: ((response: ResponseInfo) => boolean) | undefined;
   /**
    * Milliseconds after a refresh's first attempt during which an attempt whose outcome is
    * unknown is retried; keep it (plus one attempt's timeout) inside the server's reuse grace.
@@ -367,6 +372,9 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
     renewAfterUnauthorized(rejectedToken, options) {
       return abortable(renew(rejectedToken), options?.signal);
     },
+
+    sendsTokenTo: platform.sendsTokenTo ?? (() => true),
+    shouldRefresh: platform.shouldRefresh ?? blamesToken,
 
     on(event, listener) {
       return events.on(event, listener);

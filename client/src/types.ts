@@ -24,6 +24,12 @@ export interface TokenStore {
   readonly sharedAcrossTabs?: boolean;
 }
 
+/** What `shouldRefresh` sees of a failed response: a fetch `Response` fits. */
+export interface ResponseInfo {
+  status: number;
+  headers: { get(name: string): string | null };
+}
+
 /** Options of a call that may wait for a refresh. */
 export interface WaitOptions {
   /** Stops waiting (rejecting with the signal's reason) when it aborts. */
@@ -85,6 +91,19 @@ export interface AuthClientOptions {
    * up (retryably, tokens kept); default `refreshRetryWindow + refreshTimeout + 1000`.
    */
   lockTimeout?: number;
+  /**
+   * Origins besides this page's and `baseURL`'s that get the access token (and whose
+   * 401s refresh it), e.g. `['https://api.example.test']`. Requests anywhere else are
+   * sent untouched.
+   */
+  origins?: string[];
+  /**
+   * Whether a failed response to a request that carried the token means the token must
+   * be refreshed (then the request is replayed once). Default: a 401 whose
+   * `WWW-Authenticate` says `error="invalid_token"`, as the Seamless server sends; a
+   * 401 that refuses for another reason is returned as is.
+   */
+  shouldRefresh?: (response: ResponseInfo) => boolean;
   /** Called once when the session ends; same as `client.on('sessionExpired', …)`. */
   onSessionExpired?: (error: SessionExpiredError) => void;
 }
@@ -166,6 +185,26 @@ export interface AuthClient {
    * ```
    */
   renewAfterUnauthorized(rejectedToken: string, options?: WaitOptions): Promise<string>;
+  /**
+   * For adapters: whether a request to `url` gets the access token (the API's own
+   * origins only: this page's, `baseURL`'s and those in `origins`).
+   *
+   * @example
+   * ```ts
+   * if (auth.sendsTokenTo(request.url)) headers.set('Authorization', `Bearer ${token}`);
+   * ```
+   */
+  sendsTokenTo(url: string): boolean;
+  /**
+   * For adapters: whether this failed response (to a request that carried the token)
+   * calls for a refresh and one replay; see the `shouldRefresh` option.
+   *
+   * @example
+   * ```ts
+   * if (!response.ok && auth.shouldRefresh(response)) token = await auth.renewAfterUnauthorized(token);
+   * ```
+   */
+  shouldRefresh(response: ResponseInfo): boolean;
   /**
    * Subscribes to an event; returns the function that unsubscribes.
    *

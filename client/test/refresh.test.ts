@@ -213,7 +213,7 @@ for (const [name, adapt] of Object.entries(adapters)) {
       const call = adapt(client);
       await client.login(USERNAME, PASSWORD);
       proxy.reset();
-      proxy.failNext('/bbb', 401, 2);
+      proxy.failNext('/bbb', 401, 2, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
 
       const result = await within(5000, 'the request', call('/bbb'));
 
