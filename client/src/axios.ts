@@ -5,15 +5,15 @@ import type { AuthClient, ResponseInfo } from './types.js';
 /** Per-request options, as `config.seamless` on any axios request. */
 export interface SeamlessRequestOptions {
   /** Leave this request alone: no token, no refresh on 401. */
-  skip?: boolean;
+  skip?: boolean | undefined;
   /** Set on the one replay after a 401; a replay that fails again is returned as is. */
-  replayed?: boolean;
+  replayed?: boolean | undefined;
 }
 
 declare module 'axios' {
   interface AxiosRequestConfig {
     /** Options of `@seamless/client` for this request. */
-    seamless?: SeamlessRequestOptions;
+    seamless?: SeamlessRequestOptions | undefined;
   }
 }
 

@@ -27,7 +27,7 @@ export interface AuthPlatform {
   /** This tab's id in channel messages. */
   id: string;
   /** Seconds before expiry to refresh proactively; undefined for min(60, lifetime / 5). */
-  refreshMargin?: number;
+  refreshMargin?: number | undefined;
   /** Whether a request to `url` gets the token; default: every URL. */
   sendsTokenTo?: ((url: string) => boolean) | undefined;
   /** Whether a failed response calls for a refresh; default: a 401 saying `invalid_token`. */

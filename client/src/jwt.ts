@@ -1,7 +1,7 @@
 /** The claims this library reads from an access token; nothing is verified here. */
 export interface AccessClaims {
-  exp?: number;
-  iat?: number;
+  exp?: number | undefined;
+  iat?: number | undefined;
 }
 
 /**

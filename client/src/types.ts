@@ -4,11 +4,11 @@ import type { SessionExpiredError } from './errors/session-expired-error.js';
 export interface TokenPair {
   access_token: string;
   refresh_token: string;
-  token_type?: string;
+  token_type?: string | undefined;
   /** Seconds until the access token expires. */
-  expires_in?: number;
+  expires_in?: number | undefined;
   /** Seconds until the refresh token expires. */
-  refresh_expires_in?: number;
+  refresh_expires_in?: number | undefined;
 }
 
 /**
@@ -21,7 +21,7 @@ export interface TokenStore {
   set(key: string, value: string): void | Promise<void>;
   remove(key: string): void | Promise<void>;
   /** Whether other tabs see this store's writes; cross-tab sync is off when false. */
-  readonly sharedAcrossTabs?: boolean;
+  readonly sharedAcrossTabs?: boolean | undefined;
 }
 
 /** What `shouldRefresh` sees of a failed response: a fetch `Response` fits. */
@@ -56,56 +56,56 @@ export interface AuthEvents {
 /** Options of {@link createAuthClient}; every one has a default. */
 export interface AuthClientOptions {
   /** Where `/user/login`, `/user/refresh` and `/user/logout` live; default `''` (same origin). */
-  baseURL?: string;
+  baseURL?: string | undefined;
   /** Token storage; default `localStorageStore()`, or `memoryStore()` where there is no `localStorage`. */
-  storage?: TokenStore;
+  storage?: TokenStore | undefined;
   /** Prefix of the storage key, lock name and channel name; default `'seamless'`. */
-  storageKey?: string;
+  storageKey?: string | undefined;
   /**
    * Seconds before the access token's expiry at which the next request refreshes first;
    * default `min(60, lifetime / 5)`, never more than half the token's lifetime.
    */
-  refreshMargin?: number;
+  refreshMargin?: number | undefined;
   /**
    * Share one refresh and sign-out between the tabs of this origin (Web Locks, with a
    * BroadcastChannel / storage-event fallback). Default true, unless the store says
    * `sharedAcrossTabs: false` (as `memoryStore()` does).
    */
-  crossTab?: boolean;
+  crossTab?: boolean | undefined;
   /** The `fetch` used for the login, refresh and logout calls; default `globalThis.fetch`. */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /**
    * Milliseconds one refresh attempt may take before it is abandoned (and retried, see
    * `refreshRetryWindow`); default 3000. See the README: keep
    * `refreshRetryWindow + refreshTimeout` below the server's `REFRESH_REUSE_GRACE`.
    */
-  refreshTimeout?: number;
+  refreshTimeout?: number | undefined;
   /**
    * Milliseconds after a refresh's first attempt during which an attempt whose outcome is
    * unknown (timed out, connection lost, answer cut short) is retried at once, then with
    * a short backoff; default 6000. 0 turns the retries off.
    */
-  refreshRetryWindow?: number;
+  refreshRetryWindow?: number | undefined;
   /**
    * Milliseconds to wait for another tab's refresh (the cross-tab lock) before giving
    * up (retryably, tokens kept); default `refreshRetryWindow + refreshTimeout + 1000`.
    */
-  lockTimeout?: number;
+  lockTimeout?: number | undefined;
   /**
    * Origins besides this page's and `baseURL`'s that get the access token (and whose
    * 401s refresh it), e.g. `['https://api.example.test']`. Requests anywhere else are
    * sent untouched.
    */
-  origins?: string[];
+  origins?: string[] | undefined;
   /**
    * Whether a failed response to a request that carried the token means the token must
    * be refreshed (then the request is replayed once). Default: a 401 whose
    * `WWW-Authenticate` says `error="invalid_token"`, as the Seamless server sends; a
    * 401 that refuses for another reason is returned as is.
    */
-  shouldRefresh?: (response: ResponseInfo) => boolean;
+  shouldRefresh?: ((response: ResponseInfo) => boolean) | undefined;
   /** Called once when the session ends; same as `client.on('sessionExpired', …)`. */
-  onSessionExpired?: (error: SessionExpiredError) => void;
+  onSessionExpired?: ((error: SessionExpiredError) => void) | undefined;
 }
 
 /** A signed-in session's tokens and the one place that refreshes them. */

@@ -6,13 +6,13 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import {
-  attachAxios,
   createAuthClient,
   createFetch,
   memoryStore,
   type AuthClient,
   type AuthClientOptions,
 } from '../src/index.js';
+import { attachAxios } from '../src/axios.js';
 import { CountingProxy } from './helpers/proxy.js';
 import { startServer, type RunningServer } from './helpers/server.js';
 import { PASSWORD, USERNAME } from './helpers/util.js';

@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import axios from 'axios';
 import {
-  attachAxios,
   createAuthClient,
   createFetch,
   isSessionExpiredError,
@@ -16,6 +15,7 @@ import {
   type AuthClientOptions,
   type SessionExpiredError,
 } from '../src/index.js';
+import { attachAxios } from '../src/axios.js';
 import { fakeJwt } from './helpers/jwt.js';
 import { CountingProxy } from './helpers/proxy.js';
 import { startServer, type RunningServer } from './helpers/server.js';

@@ -4,7 +4,6 @@ import axios from 'axios';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  attachAxios,
   createAuthClient,
   createFetch,
   isHttpError,
@@ -13,6 +12,7 @@ import {
   type AuthClient,
   type SessionExpiredError,
 } from '../src/index.js';
+import { attachAxios } from '../src/axios.js';
 import { CountingProxy } from './helpers/proxy.js';
 import { startServer, type RunningServer } from './helpers/server.js';
 import {

@@ -4,7 +4,8 @@
  * only watches the traffic so the page can show it.
  */
 import axios, { type AxiosInstance } from 'axios';
-import { attachAxios, createAuthClient } from '@seamless/client';
+import { createAuthClient } from '@seamless/client';
+import { attachAxios } from '@seamless/client/axios';
 import { countRefresh, logNote, logOutcome, logRequest, type LogKind } from './log.ts';
 
 declare module 'axios' {

@@ -1,6 +1,7 @@
 // The test page's script, bundled with axios by esbuild and loaded by every tab.
 import axios from 'axios';
-import { attachAxios, createAuthClient, createFetch } from '../../src/index.js';
+import { attachAxios } from '../../src/axios.js';
+import { createAuthClient, createFetch } from '../../src/index.js';
 
 const auth = createAuthClient();
 const api = axios.create();
