@@ -30,7 +30,7 @@ export function createAuthClient(options: AuthClientOptions = {}): AuthClient {
   const retryWindow = options.refreshRetryWindow ?? 6000;
   // The longest a holder keeps the lock (its attempts, the last one's timeout) plus slack.
   const lockTimeout = options.lockTimeout ?? retryWindow + refreshTimeout + 1000;
-  const id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  const id = Math.random().toString(36).slice(2);
   const now = (): number => Date.now();
 
   const channel = crossTab

@@ -1,4 +1,4 @@
-import type { TabChannel, TokensReason } from './channel.js';
+import type { TabChannel, WriteReason } from './channel.js';
 import { Emitter } from './emitter.js';
 import { blamesToken } from './endpoints.js';
 import { isHttpError, isSessionExpiredError } from './errors/guards.js';
@@ -6,11 +6,19 @@ import { SeamlessError } from './errors/seamless-error.js';
 import { SessionExpiredError } from './errors/session-expired-error.js';
 import type { AuthApi } from './http.js';
 import type { TabLock } from './lock.js';
-import { parseStored, serializeStored, type Stored } from './record.js';
-import { retryDelay, tokenTimes } from './schedule.js';
+import { parseStored, sameGeneration, serializeStored, type Stored } from './record.js';
+import { decodeJwtPayload } from './jwt.js';
+import { refreshExpiry, retryDelay, tokenTimes } from './schedule.js';
 import { sleep } from './sleep.js';
 import { createTabSync, type TokensMessage } from './sync.js';
-import type { AuthClient, ResponseInfo, TokenPair, TokenStore } from './types.js';
+import type {
+  AuthClient,
+  AuthEvents,
+  ChangeSource,
+  ResponseInfo,
+  TokenPair,
+  TokenStore,
+} from './types.js';
 
 /** Everything the core needs from its surroundings, so that it runs anywhere. */
 export interface AuthPlatform {
@@ -38,6 +46,8 @@ export interface AuthPlatform {
    */
   retryWindow: number;
 }
+
+const noop = (): void => undefined;
 
 /** How long a tab that waited for the lock waits for the previous holder's news. */
 const HANDOFF_MS = 1000;
@@ -116,13 +126,21 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
     } catch {
       return known;
     }
-    if (unsaved && unsaved.at > (stored?.savedAt ?? Number.NEGATIVE_INFINITY)) {
+    if (unsaved && unsaved.at > (stored?.savedAt ?? -Infinity)) {
       stored = unsaved.stored;
     }
     return (known = sync.newest(stored));
   };
 
-  const write = async (pair: TokenPair | null, reason: TokensReason): Promise<void> => {
+  // Counts tokens events, so that a new listener's initial state never follows a newer one.
+  let changes = 0;
+  const changed = (pair: TokenPair | null, reason: WriteReason, source: ChangeSource): void => {
+    changes += 1;
+    events.emit('tokens', pair, { reason, source });
+  };
+
+  /** Stores `pair` (null: clears) and tells the other tabs; no event. */
+  const save = async (pair: TokenPair | null, reason: WriteReason): Promise<void> => {
     const at = now();
     const stored = pair && { pair, savedAt: at };
     const record = stored && serializeStored(stored);
@@ -146,8 +164,12 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
         false,
       );
     }
-    events.emit('tokens', pair, 'self');
     sync.announce(reason, record, at);
+  };
+
+  const write = async (pair: TokenPair | null, reason: WriteReason): Promise<void> => {
+    await save(pair, reason);
+    changed(pair, reason, 'self');
   };
 
   const announceRefresh = (pair: TokenPair, source: 'self' | 'other-tab'): void => {
@@ -166,6 +188,12 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
     return error;
   };
 
+  // A sign-out is not an expiry: later requests fail with this error, silently.
+  const signedOut = (): void => {
+    endNotified = true;
+    lastExpired = new SessionExpiredError('Signed out');
+  };
+
   // Without a session there is nothing to announce: only a session that ends does.
   const noSession = (): SessionExpiredError =>
     lastExpired ?? new SessionExpiredError('Not signed in');
@@ -180,11 +208,7 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
       // presenting its rotated token again would look like theft to the server.
       let current = await read();
       const deadline = now() + HANDOFF_MS;
-      while (
-        contended &&
-        current?.pair.refresh_token === before.pair.refresh_token &&
-        now() < deadline
-      ) {
+      while (contended && sameGeneration(current, before) && now() < deadline) {
         // We waited for a holder whose news has not reached this tab yet.
         await sync.nextNews(deadline - now());
         current = await read();
@@ -192,7 +216,7 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
       if (!current) {
         throw noSession();
       }
-      if (current.pair.refresh_token !== before.pair.refresh_token) {
+      if (!sameGeneration(current, before)) {
         announceRefresh(current.pair, 'other-tab');
         return current.pair;
       }
@@ -218,7 +242,7 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
         // Write only over what was refreshed: a sign-in or sign-out (here or in another
         // tab) that happened meanwhile wins, and the answer is dropped.
         const latest = await read();
-        if (latest?.pair.refresh_token !== current.pair.refresh_token) {
+        if (!sameGeneration(latest, current)) {
           if (!latest) {
             throw noSession();
           }
@@ -257,25 +281,27 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
     if (unsaved && message.at > unsaved.at) {
       unsaved = null;
     }
-    if (message.reason !== 'refresh' && message.at <= refreshedAt) {
+    const { reason } = message;
+    let pair: TokenPair | null;
+    if (reason !== 'refresh' && message.at <= refreshedAt) {
       // A sign-in or sign-out that another tab made just before this tab's refresh landed,
       // without seeing it: the deliberate change wins, in storage and for every tab.
-      await serial(() => write(parseStored(message.record)?.pair ?? null, message.reason));
+      pair = parseStored(message.record)?.pair ?? null;
+      await serial(() => save(pair, reason));
+    } else {
+      pair = (await read())?.pair ?? null;
     }
-    const pair = (await read())?.pair ?? null;
     if (pair) {
       endNotified = false;
       lastExpired = null;
     }
-    events.emit('tokens', pair, 'other-tab');
-    if (message.reason === 'refresh' && pair) {
+    changed(pair, reason, 'other-tab');
+    if (reason === 'refresh' && pair) {
       announceRefresh(pair, 'other-tab');
-    } else if (message.reason === 'expired' && !pair) {
-      endSession(new SessionExpiredError('Session expired'));
-    } else if (message.reason === 'logout' && !pair) {
-      // A sign-out is not an expiry; later requests fail with the error, silently.
-      endNotified = true;
-      lastExpired = new SessionExpiredError('Signed out');
+    } else if (reason === 'expired' && !pair) {
+      endSession(new SessionExpiredError());
+    } else if (reason === 'logout' && !pair) {
+      signedOut();
     }
   };
 
@@ -346,8 +372,7 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
       // refresh just to sign out.
       const current = await read().catch(() => null);
       await serial(() => write(null, 'logout'));
-      endNotified = true;
-      lastExpired = new SessionExpiredError('Signed out');
+      signedOut();
       if (current) {
         await api.logout(current.pair).catch(() => undefined);
       }
@@ -355,6 +380,23 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
 
     async getTokens() {
       return (await read())?.pair ?? null;
+    },
+
+    async isAuthenticated() {
+      const stored = await read();
+      return stored !== null && !(now() >= (refreshExpiry(stored) ?? Infinity));
+    },
+
+    async getSession() {
+      const stored = await read();
+      return (
+        stored && {
+          tokens: stored.pair,
+          claims: decodeJwtPayload(stored.pair.access_token) ?? {},
+          expiresAt: tokenTimes(stored)?.expiresAt ?? null,
+          refreshExpiresAt: refreshExpiry(stored),
+        }
+      );
     },
 
     async setTokens(pair) {
@@ -377,7 +419,20 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
     shouldRefresh: platform.shouldRefresh ?? blamesToken,
 
     on(event, listener) {
-      return events.on(event, listener);
+      const off = events.on(event, listener);
+      if (event === 'tokens') {
+        // The state at this moment, to this listener alone, unless a change beats it.
+        const before = changes;
+        void read().then((stored) => {
+          if (changes === before && events.has(event, listener)) {
+            events.call(listener as AuthEvents['tokens'], stored?.pair ?? null, {
+              reason: 'initial',
+              source: 'self',
+            });
+          }
+        }, noop);
+      }
+      return off;
     },
 
     close() {

@@ -1,5 +1,6 @@
 import { HttpError } from './errors/http-error.js';
 import { TimeoutError } from './errors/timeout-error.js';
+import { isTokenPair } from './record.js';
 import type { TokenPair } from './types.js';
 
 /**
@@ -17,14 +18,6 @@ export interface AuthApi {
   refresh(current: TokenPair): Promise<TokenPair>;
   /** Ends the session on the server with its refresh token (no refresh first, whatever the access token's age). */
   logout(current: TokenPair): Promise<void>;
-}
-
-function isTokenPair(value: unknown): value is TokenPair {
-  if (typeof value !== 'object' || value === null) {
-    return false;
-  }
-  const { access_token, refresh_token } = value as Record<string, unknown>;
-  return typeof access_token === 'string' && typeof refresh_token === 'string';
 }
 
 async function errorFrom(response: Response): Promise<HttpError> {
@@ -91,7 +84,7 @@ export function createHttpApi(options: {
     // well have acted, so the caller may retry.
     const body: unknown = await response.json();
     if (!isTokenPair(body)) {
-      throw new HttpError(response.status, 'The server answered without a token pair');
+      throw new HttpError(response.status, 'No token pair in the answer');
     }
     return body;
   };

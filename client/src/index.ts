@@ -3,10 +3,14 @@
 export type {
   AuthClient,
   AuthClientOptions,
+  AccessClaims,
   AuthEvents,
   ChangeSource,
   ResponseInfo,
+  Session,
   TokenPair,
+  TokensChange,
+  TokensReason,
   TokenStore,
   WaitOptions,
 } from './types.js';

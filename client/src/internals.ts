@@ -8,8 +8,8 @@ export {
   storageEventTabChannel,
   type TabChannel,
   type TabMessage,
-  type TokensReason,
+  type WriteReason,
 } from './channel.js';
 export { decodeJwtPayload, type AccessClaims } from './jwt.js';
-export { tokenTimes, retryDelay, type TokenTimes } from './schedule.js';
-export { parseStored, serializeStored, type Stored } from './record.js';
+export { tokenTimes, refreshExpiry, retryDelay, type TokenTimes } from './schedule.js';
+export { parseStored, sameGeneration, serializeStored, type Stored } from './record.js';

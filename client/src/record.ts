@@ -7,25 +7,35 @@ export interface Stored {
   savedAt: number;
 }
 
+/** Whether `value` has the two tokens of a pair. */
+export function isTokenPair(value: unknown): value is TokenPair {
+  const pair = value as Partial<TokenPair> | null;
+  return typeof pair?.access_token === 'string' && typeof pair.refresh_token === 'string';
+}
+
 /** The record in a stored string, or null for nothing, a corrupt value or a foreign one. */
 export function parseStored(raw: string | null): Stored | null {
   if (raw === null) {
     return null;
   }
   try {
-    const value = JSON.parse(raw) as Partial<Stored>;
-    const pair = value.pair;
-    if (
-      typeof pair?.access_token === 'string' &&
-      typeof pair.refresh_token === 'string' &&
-      typeof value.savedAt === 'number'
-    ) {
-      return { pair, savedAt: value.savedAt };
+    const { pair, savedAt } = JSON.parse(raw) as Partial<Stored>;
+    if (isTokenPair(pair) && typeof savedAt === 'number') {
+      return { pair, savedAt };
     }
   } catch {
     // Corrupt or foreign value: treat as signed out.
   }
   return null;
+}
+
+/**
+ * Whether two records hold the same refresh credential: what a refresh replaced, and
+ * what it may write over. (In a mode where the refresh token is out of the page's reach,
+ * this is where another generation mark would be compared.)
+ */
+export function sameGeneration(a: Stored | null, b: Stored | null): boolean {
+  return a?.pair.refresh_token === b?.pair.refresh_token;
 }
 
 /** The string `parseStored` reads back. */

@@ -33,6 +33,12 @@ export function tokenTimes(stored: Stored, refreshMargin?: number): TokenTimes |
   return { refreshAt: expiresAt - margin * 1000, expiresAt };
 }
 
+/** When the refresh token runs out unless used, by this device's clock; null when unknown. */
+export function refreshExpiry(stored: Stored): number | null {
+  const seconds = stored.pair.refresh_expires_in;
+  return seconds === undefined ? null : stored.savedAt + seconds * 1000;
+}
+
 /**
  * How long to wait before presenting the same refresh token again after `failures`
  * attempts whose outcome is unknown (a timeout, a connection lost after sending, an answer

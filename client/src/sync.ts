@@ -1,5 +1,5 @@
 // What this tab has heard from the others, and the waits for their news.
-import type { TabChannel, TabMessage, TokensReason } from './channel.js';
+import type { TabChannel, TabMessage, WriteReason } from './channel.js';
 import { parseStored, type Stored } from './record.js';
 import { Sleepers } from './sleep.js';
 
@@ -14,7 +14,7 @@ export interface TabSync {
    */
   newest(stored: Stored | null): Stored | null;
   /** Tells the other tabs that this tab wrote `record` (null: cleared) at `at`. */
-  announce(reason: TokensReason, record: string | null, at: number): void;
+  announce(reason: WriteReason, record: string | null, at: number): void;
   /** Forgets what was heard: this tab has just written something newer. */
   forget(): void;
   /** Resolves at the next tokens message from another tab, or after `ms`. */
@@ -52,7 +52,7 @@ export function createTabSync(
       if (
         heard !== null &&
         now() - heard.receivedAt < HEARD_TTL_MS &&
-        heard.at > (stored?.savedAt ?? Number.NEGATIVE_INFINITY)
+        heard.at > (stored?.savedAt ?? -Infinity)
       ) {
         return parseStored(heard.record);
       }

@@ -1,4 +1,7 @@
 import type { SessionExpiredError } from './errors/session-expired-error.js';
+import type { AccessClaims } from './jwt.js';
+
+export type { AccessClaims };
 
 /** What `POST /user/login` and `POST /user/refresh` return. */
 export interface TokenPair {
@@ -39,10 +42,36 @@ export interface WaitOptions {
 /** Where a change of tokens came from. */
 export type ChangeSource = 'self' | 'other-tab';
 
+/**
+ * Why the tokens changed: a sign-in, a refresh, `setTokens`, a sign-out, the server
+ * ending the session, or (only to a new subscriber) the state when it subscribed.
+ */
+export type TokensReason = 'initial' | 'login' | 'refresh' | 'set' | 'logout' | 'expired';
+
+/** What the `tokens` event says about a change. */
+export interface TokensChange {
+  reason: TokensReason;
+  source: ChangeSource;
+}
+
+/** The signed-in session as an app shows it; see `getSession()`. */
+export interface Session {
+  tokens: TokenPair;
+  /** The access token's claims (`sub`, `username`, `sid`…); empty when it is not a JWT. */
+  claims: AccessClaims;
+  /** When the access token runs out, by this device's clock (ms since the epoch); null when unknown. */
+  expiresAt: number | null;
+  /** When the refresh token runs out unless used, by this device's clock; null when unknown. */
+  refreshExpiresAt: number | null;
+}
+
 /** The events an {@link AuthClient} emits; subscribe with `client.on(name, listener)`. */
 export interface AuthEvents {
-  /** Stored tokens changed (login, refresh, `setTokens`, logout, session end), here or in another tab. */
-  tokens: (tokens: TokenPair | null, source: ChangeSource) => void;
+  /**
+   * The tokens changed, here or in another tab, and why. A new listener is also called
+   * once, at once, with the current tokens and reason `'initial'`.
+   */
+  tokens: (tokens: TokenPair | null, change: TokensChange) => void;
   /** This tab starts a refresh call to the server. */
   refreshStart: () => void;
   /** A refresh succeeded: this tab's call, or another tab's whose tokens this tab adopted. */
@@ -162,6 +191,27 @@ export interface AuthClient {
    * ```
    */
   getAccessToken(options?: WaitOptions): Promise<string | null>;
+  /**
+   * Whether there is a session to use: tokens are stored and the refresh token has not
+   * run out (the server may still have ended it; the next refresh will tell).
+   *
+   * @example
+   * ```ts
+   * if (!(await auth.isAuthenticated())) showSignIn();
+   * ```
+   */
+  isAuthenticated(): Promise<boolean>;
+  /**
+   * The stored session with the access token's claims and both expiries by this device's
+   * clock (so a wrong clock does not matter), or null when signed out.
+   *
+   * @example
+   * ```ts
+   * const session = await auth.getSession();
+   * greet(session?.claims.username);
+   * ```
+   */
+  getSession(): Promise<Session | null>;
   /**
    * Refreshes now. Single-flight: concurrent callers in this tab share one call, and
    * across tabs one tab refreshes while the others adopt its tokens.

@@ -76,7 +76,7 @@ void describe('the packed library', () => {
         import { createAuthCore, createHttpApi, decodeJwtPayload } from '@seamless/client/core';
         const auth = createAuthClient({ storage: memoryStore(), baseURL: 'http://127.0.0.1:9' });
         const kinds = [createFetch, attachAxios, createAuthCore, createHttpApi, decodeJwtPayload].map((f) => typeof f);
-        console.log(JSON.stringify({ kinds, signedIn: (await auth.getTokens()) !== null, guard: isSessionExpiredError(new Error()) }));
+        console.log(JSON.stringify({ kinds, signedIn: await auth.isAuthenticated(), guard: isSessionExpiredError(new Error()) }));
       `,
     });
     assert.deepEqual(JSON.parse(await node(dir, 'main.js')), {

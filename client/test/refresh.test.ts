@@ -327,7 +327,9 @@ void describe('the client', () => {
     const one = createAuthClient(options);
     const two = createAuthClient(options);
     const seenByTwo: unknown[] = [];
-    two.on('tokens', (tokens, source) => seenByTwo.push(source === 'other-tab' ? tokens : 'self'));
+    two.on('tokens', (tokens, { source }) =>
+      seenByTwo.push(source === 'other-tab' ? tokens : 'self'),
+    );
     const callOne = adapters.fetch(one);
     const callTwo = adapters.axios(two);
     await one.login(USERNAME, PASSWORD);

@@ -24,7 +24,7 @@ auth.on('refresh', (_tokens, source) => {
     seen.refreshesAdopted += 1;
   }
 });
-auth.on('tokens', (tokens, source) => {
+auth.on('tokens', (tokens, { source }) => {
   if (source === 'other-tab') {
     seen.lastTokensFromOtherTab = tokens ? 'pair' : 'null';
   }
