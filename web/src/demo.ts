@@ -138,9 +138,13 @@ auth.on('refresh', (_tokens, source) => {
     logNote('another tab refreshed the tokens; this tab uses them (source: other-tab)');
   }
 });
-auth.on('tokens', (pair, source) => {
+auth.on('tokens', (pair, { reason, source }) => {
   if (pair === null && source === 'other-tab') {
-    logNote('another tab signed out or lost the session; this tab is signed out too');
+    logNote(
+      reason === 'logout'
+        ? 'another tab signed out; this tab is signed out too'
+        : 'another tab lost the session; this tab is signed out too',
+    );
   }
 });
 auth.on('refreshError', (error, fatal) => {
