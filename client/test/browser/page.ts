@@ -3,8 +3,10 @@ import axios from 'axios';
 import { attachAxios } from '../../src/axios.js';
 import { createAuthClient, createFetch } from '../../src/index.js';
 
-const auth = createAuthClient();
-const api = axios.create();
+// `?api=<origin>` puts the API on another origin than the page (default: the same).
+const apiOrigin = new URLSearchParams(location.search).get('api') ?? '';
+const auth = createAuthClient({ baseURL: apiOrigin });
+const api = axios.create({ baseURL: apiOrigin });
 attachAxios(auth, api);
 const authFetch = createFetch(auth);
 
@@ -34,7 +36,7 @@ auth.on('tokens', (tokens, { source }) => {
 async function call(via: 'axios' | 'fetch'): Promise<string> {
   try {
     if (via === 'fetch') {
-      const response = await authFetch('/bbb');
+      const response = await authFetch(`${apiOrigin}/bbb`);
       const body = await response.text();
       return response.ok ? `${response.status} ${body}` : String(response.status);
     }
@@ -68,6 +70,7 @@ const harness = {
     );
   },
   accessToken: async (): Promise<string | null> => (await auth.getTokens())?.access_token ?? null,
+  tokens: () => auth.getTokens(),
   signedIn: async (): Promise<boolean> => (await auth.getTokens()) !== null,
   logout: (): Promise<void> => auth.logout(),
   seen: (): typeof seen => ({ ...seen }),
