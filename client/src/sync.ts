@@ -3,7 +3,13 @@ import type { TabChannel, TabMessage, WriteReason } from './channel.js';
 import { parseStored, type Stored } from './record.js';
 import { Sleepers } from './sleep.js';
 
-/** How long a record heard from another tab may override what storage says. */
+/**
+ * How long a record heard from another tab may override storage that shows nothing at
+ * all (storage cleared without a word, such as "clear site data"). Over an older stored
+ * record it prevails until storage shows a newer one: the other tab's store may have
+ * refused its write (a full disk is full for every tab), and going back to the older
+ * refresh token would look like theft to the server.
+ */
 const HEARD_TTL_MS = 5000;
 
 export interface TabSync {
@@ -51,8 +57,8 @@ export function createTabSync(
     newest(stored) {
       if (
         heard !== null &&
-        now() - heard.receivedAt < HEARD_TTL_MS &&
-        heard.at > (stored?.savedAt ?? -Infinity)
+        heard.at > (stored?.savedAt ?? -Infinity) &&
+        (stored !== null || now() - heard.receivedAt < HEARD_TTL_MS)
       ) {
         return parseStored(heard.record);
       }

@@ -129,7 +129,7 @@ void describe('a refresh that lands after a sign-in or sign-out', () => {
 });
 
 /** A memory store whose writes (and, when asked, reads) throw, as a full disk would. */
-function brokenStore(): ReturnType<typeof memoryStore> & {
+function brokenStore(sharedAcrossTabs = false): ReturnType<typeof memoryStore> & {
   failWrites: boolean;
   failReads: boolean;
 } {
@@ -137,7 +137,7 @@ function brokenStore(): ReturnType<typeof memoryStore> & {
   const broken = {
     failWrites: false,
     failReads: false,
-    sharedAcrossTabs: false,
+    sharedAcrossTabs,
     get: (key: string) => {
       if (broken.failReads) {
         throw new Error('store unreadable');
@@ -156,6 +156,34 @@ function brokenStore(): ReturnType<typeof memoryStore> & {
 }
 
 void describe('a store that throws', () => {
+  void test('another tab goes on with the rotated pair it heard of, long after the news', async () => {
+    const storage = brokenStore(true);
+    const shared = { baseURL: proxy.url, crossTab: true, storageKey: `full-${Math.random()}` };
+    const one = createAuthClient({ ...shared, storage });
+    const two = createAuthClient({ ...shared, storage });
+    await one.login(USERNAME, PASSWORD);
+    storage.failWrites = true;
+
+    let heard: string | undefined;
+    two.on('tokens', (tokens) => {
+      heard = tokens?.refresh_token;
+    });
+    const rotated = await one.refresh();
+    await within(
+      5000,
+      'the news',
+      until(() => heard === rotated.refresh_token),
+    );
+    // Longer than news is trusted over storage when storage shows nothing newer.
+    await sleep(5500);
+    const next = await two.refresh();
+
+    // Sending the older token again would have been answered with `rotated` itself.
+    assert.notEqual(next.refresh_token, rotated.refresh_token, 'two used the rotated token');
+    one.close();
+    two.close();
+  });
+
   void test('login still succeeds and the session works, the failure is reported', async () => {
     const storage = brokenStore();
     storage.failWrites = true;
