@@ -26,14 +26,18 @@ async function measure(label, contents) {
 
 const rows = [
   await measure(
-    '@seamless/client, axios use (createAuthClient + attachAxios)',
-    "export { createAuthClient, attachAxios } from './src/index.ts';",
+    '@seamless/client, the default entry (every export)',
+    "export * from './src/index.ts';",
   ),
   await measure(
     '@seamless/client, fetch use (createAuthClient + createFetch)',
     "export { createAuthClient, createFetch } from './src/index.ts';",
   ),
-  await measure('@seamless/client, every export', "export * from './src/index.ts';"),
+  await measure(
+    '@seamless/client + /axios, axios use (createAuthClient + attachAxios)',
+    "export { createAuthClient } from './src/index.ts'; export { attachAxios } from './src/axios.ts';",
+  ),
+  await measure('@seamless/client/core, every export', "export * from './src/internals.ts';"),
   await measure(
     'axios-auth-refresh (default export)',
     "export { default } from 'axios-auth-refresh';",

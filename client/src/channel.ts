@@ -1,5 +1,7 @@
-/** Why another tab's tokens changed. */
-export type TokensReason = 'login' | 'refresh' | 'set' | 'logout' | 'expired';
+import type { TokensReason } from './types.js';
+
+/** Why this tab wrote the tokens. */
+export type WriteReason = Exclude<TokensReason, 'initial'>;
 
 /**
  * What tabs tell each other. A tokens message carries the stored record (`record`, null
@@ -7,7 +9,13 @@ export type TokensReason = 'login' | 'refresh' | 'set' | 'logout' | 'expired';
  * tabs later than messages and lock hand-overs do, so the message is the fast path.
  */
 export type TabMessage =
-  | { type: 'tokens'; reason: TokensReason; from: string; record: string | null; at: number }
+  | {
+      type: 'tokens';
+      reason: WriteReason;
+      from: string;
+      record: string | null;
+      at: number;
+    }
   | { type: 'lock' | 'unlock'; from: string };
 
 /** A message bus between the tabs of one origin. */
@@ -90,9 +98,10 @@ export function storageEventTabChannel(key: string): TabChannel | null {
   return {
     // The nonce makes each write a change, so that a repeated message still fires.
     post: (message) => {
-      counter += 1;
-      const nonce = `${Date.now()}-${counter}-${Math.random()}`;
-      target.localStorage?.setItem(key, JSON.stringify({ message, nonce }));
+      target.localStorage?.setItem(
+        key,
+        JSON.stringify({ message, nonce: counter++ + Math.random() }),
+      );
     },
     subscribe: (listener) => {
       listeners.add(listener);

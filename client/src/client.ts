@@ -1,5 +1,6 @@
 import { broadcastTabChannel, storageEventTabChannel } from './channel.js';
 import { createAuthCore } from './core.js';
+import { originOf } from './endpoints.js';
 import { createHttpApi } from './http.js';
 import { messageLock, tabLocalLock, webLocksLock } from './lock.js';
 import { hasLocalStorage, localStorageStore, memoryStore } from './storage.js';
@@ -23,10 +24,13 @@ export function createAuthClient(options: AuthClientOptions = {}): AuthClient {
   const storage = options.storage ?? (hasLocalStorage() ? localStorageStore() : memoryStore());
   const prefix = options.storageKey ?? 'seamless';
   const crossTab = options.crossTab ?? storage.sharedAcrossTabs !== false;
-  const refreshTimeout = options.refreshTimeout ?? 10_000;
-  // One refresh ahead of us in the queue, plus ours, plus slack; see webLocksLock.
-  const lockTimeout = options.lockTimeout ?? 2 * refreshTimeout + 1000;
-  const id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  // Both well inside the server's default 10 s reuse grace: an attempt whose answer is
+  // lost is retried, and a retry must reach the server while the grace still covers it.
+  const refreshTimeout = options.refreshTimeout ?? 3000;
+  const retryWindow = options.refreshRetryWindow ?? 6000;
+  // The longest a holder keeps the lock (its attempts, the last one's timeout) plus slack.
+  const lockTimeout = options.lockTimeout ?? retryWindow + refreshTimeout + 1000;
+  const id = Math.random().toString(36).slice(2);
   const now = (): number => Date.now();
 
   const channel = crossTab
@@ -37,13 +41,18 @@ export function createAuthClient(options: AuthClientOptions = {}): AuthClient {
       (channel ? messageLock(channel, { id, timeout: lockTimeout, now }) : tabLocalLock))
     : tabLocalLock;
 
+  const baseURL = options.baseURL ?? '';
+  // The token goes to the API's own origins only (this page's, baseURL's, those listed),
+  // never to a third party. Where nothing resolves a relative URL (Node), it means null.
+  const own = new Set(['/', baseURL || '/', ...(options.origins ?? [])].map(originOf));
+
   const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
 
   const client = createAuthCore({
     store: storage,
     key: `${prefix}.tokens`,
     api: createHttpApi({
-      baseURL: options.baseURL ?? '',
+      baseURL,
       fetch: fetchImpl,
       timeout: refreshTimeout,
     }),
@@ -52,6 +61,9 @@ export function createAuthClient(options: AuthClientOptions = {}): AuthClient {
     now,
     id,
     refreshMargin: options.refreshMargin,
+    retryWindow,
+    sendsTokenTo: (url) => own.has(originOf(url)),
+    shouldRefresh: options.shouldRefresh,
   });
   if (options.onSessionExpired) {
     client.on('sessionExpired', options.onSessionExpired);

@@ -1,11 +1,24 @@
-import type { TabChannel, TabMessage, TokensReason } from './channel.js';
+import type { TabChannel, WriteReason } from './channel.js';
 import { Emitter } from './emitter.js';
+import { blamesToken } from './endpoints.js';
 import { isHttpError, isSessionExpiredError } from './errors/guards.js';
+import { SeamlessError } from './errors/seamless-error.js';
 import { SessionExpiredError } from './errors/session-expired-error.js';
 import type { AuthApi } from './http.js';
-import { decodeJwtPayload } from './jwt.js';
 import type { TabLock } from './lock.js';
-import type { AuthClient, TokenPair, TokenStore } from './types.js';
+import { parseStored, sameGeneration, serializeStored, type Stored } from './record.js';
+import { decodeJwtPayload } from './jwt.js';
+import { refreshExpiry, retryDelay, tokenTimes } from './schedule.js';
+import { sleep } from './sleep.js';
+import { createTabSync, type TokensMessage } from './sync.js';
+import type {
+  AuthClient,
+  AuthEvents,
+  ChangeSource,
+  ResponseInfo,
+  TokenPair,
+  TokenStore,
+} from './types.js';
 
 /** Everything the core needs from its surroundings, so that it runs anywhere. */
 export interface AuthPlatform {
@@ -22,43 +35,47 @@ export interface AuthPlatform {
   /** This tab's id in channel messages. */
   id: string;
   /** Seconds before expiry to refresh proactively; undefined for min(60, lifetime / 5). */
-  refreshMargin?: number;
+  refreshMargin?: number | undefined;
+  /** Whether a request to `url` gets the token; default: every URL. */
+  sendsTokenTo?: ((url: string) => boolean) | undefined;
+  /** Whether a failed response calls for a refresh; default: a 401 saying `invalid_token`. */
+  shouldRefresh?: ((response: ResponseInfo) => boolean) | undefined;
+  /**
+   * Milliseconds after a refresh's first attempt during which an attempt whose outcome is
+   * unknown is retried; keep it (plus one attempt's timeout) inside the server's reuse grace.
+   */
+  retryWindow: number;
 }
 
-interface Stored {
-  pair: TokenPair;
-  /** When this device stored the pair: expiry is measured from here, immune to clock skew. */
-  savedAt: number;
-}
+const noop = (): void => undefined;
 
-/** How long a record heard from another tab may override what storage says. */
-const HEARD_TTL_MS = 5000;
 /** How long a tab that waited for the lock waits for the previous holder's news. */
 const HANDOFF_MS = 1000;
-
-function parseStored(raw: string | null): Stored | null {
-  if (raw === null) {
-    return null;
-  }
-  try {
-    const value = JSON.parse(raw) as Partial<Stored>;
-    const pair = value.pair;
-    if (
-      typeof pair?.access_token === 'string' &&
-      typeof pair.refresh_token === 'string' &&
-      typeof value.savedAt === 'number'
-    ) {
-      return { pair, savedAt: value.savedAt };
-    }
-  } catch {
-    // Corrupt or foreign value: treat as signed out.
-  }
-  return null;
-}
 
 /** A rejected refresh token (400 malformed, 401 invalid/expired/revoked/reused) ends the session. */
 function endsSession(error: unknown): boolean {
   return isHttpError(error) && (error.status === 400 || error.status === 401);
+}
+
+/** `promise`, or the signal's reason as soon as it aborts (the work itself goes on for others). */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) {
+    return promise;
+  }
+  return new Promise((resolve, reject) => {
+    const abort = (): void => reject(signal.reason as Error);
+    if (signal.aborted) {
+      abort();
+    }
+    signal.addEventListener('abort', abort, { once: true });
+    const done = (): void => signal.removeEventListener('abort', abort);
+    promise.then(resolve, reject).finally(done);
+  });
+}
+
+/** No answer, or a gateway's: the server may have rotated the token without our knowing. */
+function outcomeUnknown(error: unknown): boolean {
+  return !isHttpError(error) || error.status === 502 || error.status === 504;
 }
 
 /**
@@ -70,7 +87,8 @@ function endsSession(error: unknown): boolean {
  * ```ts
  * const auth = createAuthCore({
  *   store: memoryStore(), key: 'app.tokens', lock: tabLocalLock, channel: null,
- *   api: createHttpApi({ baseURL, fetch, timeout: 10_000 }), now: Date.now, id: 'worker',
+ *   api: createHttpApi({ baseURL, fetch, timeout: 3000 }), now: Date.now, id: 'worker',
+ *   retryWindow: 6000,
  * });
  * ```
  */
@@ -82,48 +100,76 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
   let endNotified = false;
   let lastExpired: SessionExpiredError | null = null;
   let lastAnnouncedRefresh: string | null = null;
-
-  // The newest record another tab announced: storage may not show it yet.
-  let heard: { record: string | null; at: number; receivedAt: number } | null = null;
-  const newsWaiters = new Set<() => void>();
-
-  const read = async (): Promise<Stored | null> => {
-    const stored = parseStored(await store.get(key));
-    if (
-      heard !== null &&
-      now() - heard.receivedAt < HEARD_TTL_MS &&
-      heard.at > (stored?.savedAt ?? Number.NEGATIVE_INFINITY)
-    ) {
-      return parseStored(heard.record);
-    }
-    return stored;
+  // What this tab knows, whatever the store does: the last record it read or wrote, and
+  // one it wrote that the store refused (full disk, private mode), which stays the truth
+  // until this tab or another writes something newer.
+  let known: Stored | null = null;
+  let unsaved: { stored: Stored | null; at: number } | null = null;
+  // When this tab's last write was a refresh (0 after a sign-in, sign-out or set).
+  let refreshedAt = 0;
+  // Read-compare-write steps of this tab, one at a time.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(step: () => Promise<T>): Promise<T> => {
+    const result = queue.then(step);
+    queue = result.catch(() => undefined);
+    return result;
   };
 
-  /** Resolves at the next tokens message from another tab, or after `ms`. */
-  const nextNews = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        newsWaiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      newsWaiters.add(done);
-    });
+  const sync = createTabSync(channel, id, now, (message) => {
+    void onNews(message);
+  });
 
-  const write = async (pair: TokenPair | null, reason: TokensReason): Promise<void> => {
+  const read = async (): Promise<Stored | null> => {
+    let stored: Stored | null;
+    try {
+      stored = parseStored(await store.get(key));
+    } catch {
+      return known;
+    }
+    if (unsaved && unsaved.at > (stored?.savedAt ?? -Infinity)) {
+      stored = unsaved.stored;
+    }
+    return (known = sync.newest(stored));
+  };
+
+  // Counts tokens events, so that a new listener's initial state never follows a newer one.
+  let changes = 0;
+  const changed = (pair: TokenPair | null, reason: WriteReason, source: ChangeSource): void => {
+    changes += 1;
+    events.emit('tokens', pair, { reason, source });
+  };
+
+  /** Stores `pair` (null: clears) and tells the other tabs; no event. */
+  const save = async (pair: TokenPair | null, reason: WriteReason): Promise<void> => {
     const at = now();
-    const record = pair ? JSON.stringify({ pair, savedAt: at } satisfies Stored) : null;
-    heard = null;
-    if (record !== null) {
-      await store.set(key, record);
+    const stored = pair && { pair, savedAt: at };
+    const record = stored && serializeStored(stored);
+    known = stored;
+    refreshedAt = reason === 'refresh' ? at : 0;
+    sync.forget();
+    if (pair) {
       endNotified = false;
       lastExpired = null;
-    } else {
-      await store.remove(key);
     }
-    events.emit('tokens', pair, 'self');
-    channel?.post({ type: 'tokens', reason, from: id, record, at });
+    try {
+      await (record === null ? store.remove(key) : store.set(key, record));
+      unsaved = null;
+    } catch (error) {
+      // Never lose a pair to the store: a rotated refresh token that is dropped here
+      // would be presented again later, and the server would take that for theft.
+      unsaved = { stored, at };
+      events.emit(
+        'refreshError',
+        new SeamlessError('Could not store the tokens', { cause: error }),
+        false,
+      );
+    }
+    sync.announce(reason, record, at);
+  };
+
+  const write = async (pair: TokenPair | null, reason: WriteReason): Promise<void> => {
+    await save(pair, reason);
+    changed(pair, reason, 'self');
   };
 
   const announceRefresh = (pair: TokenPair, source: 'self' | 'other-tab'): void => {
@@ -142,26 +188,15 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
     return error;
   };
 
-  const noSession = (): SessionExpiredError => endSession(lastExpired ?? new SessionExpiredError());
-
-  /** When the stored access token should be replaced, by this device's clock. */
-  const timing = (stored: Stored): { refreshAt: number; expiresAt: number } | null => {
-    const claims = decodeJwtPayload(stored.pair.access_token);
-    if (claims?.exp === undefined) {
-      return null;
-    }
-    const issued =
-      claims.iat !== undefined ? claims.exp - claims.iat : (stored.pair.expires_in ?? 0);
-    if (issued <= 0) {
-      return null;
-    }
-    // `iat` is whole seconds rounded down, so the token may have up to 1 s less to live.
-    const lifetime = issued > 1 ? issued - 1 : issued / 2;
-    const expiresAt = stored.savedAt + lifetime * 1000;
-    // Never more than half the lifetime, or every request would refresh.
-    const margin = Math.min(platform.refreshMargin ?? Math.min(60, lifetime / 5), lifetime / 2);
-    return { refreshAt: expiresAt - margin * 1000, expiresAt };
+  // A sign-out is not an expiry: later requests fail with this error, silently.
+  const signedOut = (): void => {
+    endNotified = true;
+    lastExpired = new SessionExpiredError('Signed out');
   };
+
+  // Without a session there is nothing to announce: only a session that ends does.
+  const noSession = (): SessionExpiredError =>
+    lastExpired ?? new SessionExpiredError('Not signed in');
 
   const runRefresh = async (expected: Stored | null): Promise<TokenPair> => {
     const before = expected ?? (await read());
@@ -173,46 +208,65 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
       // presenting its rotated token again would look like theft to the server.
       let current = await read();
       const deadline = now() + HANDOFF_MS;
-      while (
-        contended &&
-        current?.pair.refresh_token === before.pair.refresh_token &&
-        now() < deadline
-      ) {
+      while (contended && sameGeneration(current, before) && now() < deadline) {
         // We waited for a holder whose news has not reached this tab yet.
-        await nextNews(deadline - now());
+        await sync.nextNews(deadline - now());
         current = await read();
       }
       if (!current) {
         throw noSession();
       }
-      if (current.pair.refresh_token !== before.pair.refresh_token) {
+      if (!sameGeneration(current, before)) {
         announceRefresh(current.pair, 'other-tab');
         return current.pair;
       }
       events.emit('refreshStart');
-      let pair: TokenPair;
-      try {
-        pair = await api.refresh(current.pair.refresh_token);
-      } catch (error) {
+      let outcome: { pair: TokenPair } | { error: unknown } = { error: null };
+      const started = now();
+      for (let failures = 1; ; failures++) {
+        try {
+          outcome = { pair: await api.refresh(current.pair) };
+          break;
+        } catch (error) {
+          outcome = { error };
+          // Presenting the same token again inside the server's grace is safe: a rotated
+          // token gets the session's current one. After the grace it would be theft.
+          const delay = retryDelay(failures, now() - started, platform.retryWindow);
+          if (!outcomeUnknown(error) || delay === null) {
+            break;
+          }
+          await sleep(delay);
+        }
+      }
+      return serial(async () => {
+        // Write only over what was refreshed: a sign-in or sign-out (here or in another
+        // tab) that happened meanwhile wins, and the answer is dropped.
+        const latest = await read();
+        if (!sameGeneration(latest, current)) {
+          if (!latest) {
+            throw noSession();
+          }
+          return latest.pair;
+        }
+        if ('pair' in outcome) {
+          await write(outcome.pair, 'refresh');
+          announceRefresh(outcome.pair, 'self');
+          return outcome.pair;
+        }
+        const { error } = outcome;
         if (!endsSession(error)) {
           events.emit('refreshError', error, false);
           throw error;
         }
-        const expired = new SessionExpiredError('Session expired', {
-          cause: error,
-          status: isHttpError(error) ? error.status : undefined,
-        });
-        // Clear only what we tried: a sign-in that happened meanwhile must survive.
-        const latest = await read();
-        if (latest?.pair.refresh_token === current.pair.refresh_token) {
-          await write(null, 'expired');
-        }
+        await write(null, 'expired');
         events.emit('refreshError', error, true);
-        throw endSession(expired);
-      }
-      await write(pair, 'refresh');
-      announceRefresh(pair, 'self');
-      return pair;
+        throw endSession(
+          new SessionExpiredError('Session expired', {
+            cause: error,
+            status: isHttpError(error) ? error.status : undefined,
+          }),
+        );
+      });
     });
   };
 
@@ -223,126 +277,166 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
     return inflight;
   };
 
-  const onMessage = async (message: TabMessage): Promise<void> => {
-    if (message.type !== 'tokens') {
-      return;
+  const onNews = async (message: TokensMessage): Promise<void> => {
+    if (unsaved && message.at > unsaved.at) {
+      unsaved = null;
     }
-    if (heard === null || message.at > heard.at) {
-      heard = { record: message.record, at: message.at, receivedAt: now() };
+    const { reason } = message;
+    let pair: TokenPair | null;
+    if (reason !== 'refresh' && message.at <= refreshedAt) {
+      // A sign-in or sign-out that another tab made just before this tab's refresh landed,
+      // without seeing it: the deliberate change wins, in storage and for every tab.
+      pair = parseStored(message.record)?.pair ?? null;
+      await serial(() => save(pair, reason));
+    } else {
+      pair = (await read())?.pair ?? null;
     }
-    for (const wake of newsWaiters) {
-      wake();
-    }
-    const pair = (await read())?.pair ?? null;
     if (pair) {
       endNotified = false;
       lastExpired = null;
     }
-    events.emit('tokens', pair, 'other-tab');
-    if (message.reason === 'refresh' && pair) {
+    changed(pair, reason, 'other-tab');
+    if (reason === 'refresh' && pair) {
       announceRefresh(pair, 'other-tab');
-    } else if (message.reason === 'expired' && !pair) {
-      endSession(new SessionExpiredError('Session expired'));
-    } else if (message.reason === 'logout' && !pair) {
-      // A sign-out is not an expiry; later requests fail with the error, silently.
-      endNotified = true;
-      lastExpired = new SessionExpiredError('Signed out');
+    } else if (reason === 'expired' && !pair) {
+      endSession(new SessionExpiredError());
+    } else if (reason === 'logout' && !pair) {
+      signedOut();
     }
   };
-  const unsubscribe = channel?.subscribe((message) => {
-    void onMessage(message);
-  });
+
+  const accessToken = async (): Promise<string | null> => {
+    // Requests made during a refresh wait for it instead of racing it with a stale token.
+    let failure: { error: unknown } | null = null;
+    if (inflight) {
+      try {
+        await inflight;
+      } catch (error) {
+        if (isSessionExpiredError(error)) {
+          throw error;
+        }
+        failure = { error };
+      }
+    }
+    const stored = await read();
+    if (!stored) {
+      return null;
+    }
+    const times = tokenTimes(stored, platform.refreshMargin);
+    if (failure) {
+      // The refresh we waited for failed retryably: go on only with a token known to work.
+      if (times !== null && now() < times.expiresAt) {
+        return stored.pair.access_token;
+      }
+      throw failure.error;
+    }
+    if (times === null || now() < times.refreshAt) {
+      return stored.pair.access_token;
+    }
+    try {
+      return (await refreshFrom(stored)).access_token;
+    } catch (error) {
+      // A retryable failure before expiry costs nothing: the old token still works.
+      if (isSessionExpiredError(error) || now() >= times.expiresAt) {
+        throw error;
+      }
+      return stored.pair.access_token;
+    }
+  };
+
+  const renew = async (rejectedToken: string): Promise<string> => {
+    if (inflight) {
+      await inflight;
+    }
+    const current = await read();
+    if (!current) {
+      throw noSession();
+    }
+    // Sent with a token that has been replaced since: replay, do not refresh again.
+    if (current.pair.access_token !== rejectedToken) {
+      return current.pair.access_token;
+    }
+    return (await refreshFrom(current)).access_token;
+  };
 
   const client: AuthClient = {
     async login(username, password) {
       const pair = await api.login(username, password);
-      await write(pair, 'login');
+      await serial(() => write(pair, 'login'));
       return pair;
     },
 
     async logout() {
-      const token = await client.getAccessToken().catch(() => null);
-      if (token !== null) {
-        await api.logout(token).catch(() => undefined);
+      // Signed out here first, so that a refresh under way loses; then the server ends the
+      // session with its refresh token (rotated or not, the server accepts it): never a
+      // refresh just to sign out.
+      const current = await read().catch(() => null);
+      await serial(() => write(null, 'logout'));
+      signedOut();
+      if (current) {
+        await api.logout(current.pair).catch(() => undefined);
       }
-      await write(null, 'logout');
-      endNotified = true;
-      lastExpired = new SessionExpiredError('Signed out');
     },
 
     async getTokens() {
       return (await read())?.pair ?? null;
     },
 
-    async setTokens(pair) {
-      await write(pair, 'set');
+    async isAuthenticated() {
+      const stored = await read();
+      return stored !== null && !(now() >= (refreshExpiry(stored) ?? Infinity));
     },
 
-    async getAccessToken() {
-      // Requests made during a refresh wait for it instead of racing it with a stale token.
-      let failure: { error: unknown } | null = null;
-      if (inflight) {
-        try {
-          await inflight;
-        } catch (error) {
-          if (isSessionExpiredError(error)) {
-            throw error;
-          }
-          failure = { error };
-        }
-      }
+    async getSession() {
       const stored = await read();
-      if (!stored) {
-        return null;
-      }
-      const times = timing(stored);
-      if (failure) {
-        // The refresh we waited for failed retryably: go on only with a token known to work.
-        if (times !== null && now() < times.expiresAt) {
-          return stored.pair.access_token;
+      return (
+        stored && {
+          tokens: stored.pair,
+          claims: decodeJwtPayload(stored.pair.access_token) ?? {},
+          expiresAt: tokenTimes(stored)?.expiresAt ?? null,
+          refreshExpiresAt: refreshExpiry(stored),
         }
-        throw failure.error;
-      }
-      if (times === null || now() < times.refreshAt) {
-        return stored.pair.access_token;
-      }
-      try {
-        return (await refreshFrom(stored)).access_token;
-      } catch (error) {
-        // A retryable failure before expiry costs nothing: the old token still works.
-        if (isSessionExpiredError(error) || now() >= times.expiresAt) {
-          throw error;
-        }
-        return stored.pair.access_token;
-      }
+      );
+    },
+
+    async setTokens(pair) {
+      await serial(() => write(pair, 'set'));
+    },
+
+    getAccessToken(options) {
+      return abortable(accessToken(), options?.signal);
     },
 
     refresh() {
       return refreshFrom(null);
     },
 
-    async renewAfterUnauthorized(rejectedToken) {
-      if (inflight) {
-        await inflight;
-      }
-      const current = await read();
-      if (!current) {
-        throw noSession();
-      }
-      // Sent with a token that has been replaced since: replay, do not refresh again.
-      if (current.pair.access_token !== rejectedToken) {
-        return current.pair.access_token;
-      }
-      return (await refreshFrom(current)).access_token;
+    renewAfterUnauthorized(rejectedToken, options) {
+      return abortable(renew(rejectedToken), options?.signal);
     },
 
+    sendsTokenTo: platform.sendsTokenTo ?? (() => true),
+    shouldRefresh: platform.shouldRefresh ?? blamesToken,
+
     on(event, listener) {
-      return events.on(event, listener);
+      const off = events.on(event, listener);
+      if (event === 'tokens') {
+        // The state at this moment, to this listener alone, unless a change beats it.
+        const before = changes;
+        void read().then((stored) => {
+          if (changes === before && events.has(event, listener)) {
+            events.call(listener as AuthEvents['tokens'], stored?.pair ?? null, {
+              reason: 'initial',
+              source: 'self',
+            });
+          }
+        }, noop);
+      }
+      return off;
     },
 
     close() {
-      unsubscribe?.();
-      channel?.close();
+      sync.close();
       events.clear();
     },
   };

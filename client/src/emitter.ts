@@ -1,43 +1,42 @@
 import type { AuthEvents } from './types.js';
 
-type Listeners = { [E in keyof AuthEvents]: Set<AuthEvents[E]> };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each event's own arguments
+type Listener = (...args: any[]) => void;
 
 /** A tiny typed event emitter; a throwing listener never breaks the refresh logic. */
 export class Emitter {
-  readonly #listeners: Listeners = {
-    tokens: new Set(),
-    refreshStart: new Set(),
-    refresh: new Set(),
-    refreshError: new Set(),
-    sessionExpired: new Set(),
-  };
+  #listeners: Partial<Record<keyof AuthEvents, Set<Listener>>> = {};
 
   on<E extends keyof AuthEvents>(event: E, listener: AuthEvents[E]): () => void {
-    const set = this.#listeners[event] as Set<AuthEvents[E]>;
+    const set = (this.#listeners[event] ??= new Set());
     set.add(listener);
     return () => {
       set.delete(listener);
     };
   }
 
+  has<E extends keyof AuthEvents>(event: E, listener: AuthEvents[E]): boolean {
+    return !!this.#listeners[event]?.has(listener);
+  }
+
   emit<E extends keyof AuthEvents>(event: E, ...args: Parameters<AuthEvents[E]>): void {
-    for (const listener of this.#listeners[event] as Set<
-      (...a: Parameters<AuthEvents[E]>) => void
-    >) {
-      try {
-        listener(...args);
-      } catch (error) {
-        // Surface the listener's bug where the app will see it, outside our promise chains.
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
+    for (const listener of this.#listeners[event] ?? []) {
+      this.call(listener, ...args);
+    }
+  }
+
+  /** Calls one listener; its exception surfaces where the app sees it, outside our promise chains. */
+  call<F extends Listener>(listener: F, ...args: Parameters<F>): void {
+    try {
+      listener(...args);
+    } catch (error) {
+      queueMicrotask(() => {
+        throw error;
+      });
     }
   }
 
   clear(): void {
-    for (const set of Object.values(this.#listeners)) {
-      set.clear();
-    }
+    this.#listeners = {};
   }
 }

@@ -1,21 +1,23 @@
 import { HttpError } from './errors/http-error.js';
 import { TimeoutError } from './errors/timeout-error.js';
+import { isTokenPair } from './record.js';
 import type { TokenPair } from './types.js';
 
-/** The three server calls the core needs; swap it to talk to another server. */
+/**
+ * The three server calls the core needs; swap it to talk to another server. Refresh and
+ * logout get the whole current pair, so that an API which keeps the refresh token out of
+ * scripts' reach (an httpOnly cookie) can ignore it.
+ */
 export interface AuthApi {
   login(username: string, password: string): Promise<TokenPair>;
-  /** Rejects with an `HttpError` carrying the status when the server answers non-2xx. */
-  refresh(refreshToken: string): Promise<TokenPair>;
-  logout(accessToken: string): Promise<void>;
-}
-
-function isTokenPair(value: unknown): value is TokenPair {
-  if (typeof value !== 'object' || value === null) {
-    return false;
-  }
-  const { access_token, refresh_token } = value as Record<string, unknown>;
-  return typeof access_token === 'string' && typeof refresh_token === 'string';
+  /**
+   * Rejects with an `HttpError` carrying the status when the server answers non-2xx (or
+   * 2xx without a pair). Any other rejection (a timeout, a network error, an unreadable
+   * answer) means the outcome is unknown: the server may have rotated the token.
+   */
+  refresh(current: TokenPair): Promise<TokenPair>;
+  /** Ends the session on the server with its refresh token (no refresh first, whatever the access token's age). */
+  logout(current: TokenPair): Promise<void>;
 }
 
 async function errorFrom(response: Response): Promise<HttpError> {
@@ -38,8 +40,8 @@ async function errorFrom(response: Response): Promise<HttpError> {
 
 /**
  * The Seamless server's endpoints over `fetch`: `POST /user/login`, `POST /user/refresh`
- * with the token in a JSON body (never in a URL, where logs and Referer headers keep it),
- * and `POST /user/logout`.
+ * and `POST /user/logout`, with the refresh token in a JSON body (never in a URL, where
+ * logs and Referer headers keep it).
  *
  * @example
  * ```ts
@@ -54,15 +56,14 @@ export function createHttpApi(options: {
   const { baseURL, timeout } = options;
   const doFetch = options.fetch;
 
-  const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
+  const post = async (path: string, body: unknown) => {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeout);
     try {
       return await doFetch(`${baseURL}${path}`, {
         method: 'POST',
-        // No Content-Type without a body: servers reject an empty JSON body.
-        headers: body === undefined ? headers : { 'Content-Type': 'application/json', ...headers },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
         signal: controller.signal,
       });
     } catch (error) {
@@ -79,9 +80,11 @@ export function createHttpApi(options: {
     if (!response.ok) {
       throw await errorFrom(response);
     }
-    const body: unknown = await response.json().catch(() => null);
+    // A body that cannot be read (cut off, not JSON) rejects as it is: the server may
+    // well have acted, so the caller may retry.
+    const body: unknown = await response.json();
     if (!isTokenPair(body)) {
-      throw new HttpError(response.status, 'The server answered without a token pair');
+      throw new HttpError(response.status, 'No token pair in the answer');
     }
     return body;
   };
@@ -89,13 +92,9 @@ export function createHttpApi(options: {
   return {
     login: async (username, password) =>
       pairFrom(await post('/user/login', { username, password })),
-    refresh: async (refreshToken) =>
-      pairFrom(await post('/user/refresh', { refresh_token: refreshToken })),
-    logout: async (accessToken) => {
-      const response = await post('/user/logout', undefined, {
-        Authorization: `Bearer ${accessToken}`,
-      });
-      await response.body?.cancel();
+    refresh: async ({ refresh_token }) => pairFrom(await post('/user/refresh', { refresh_token })),
+    logout: async ({ refresh_token }) => {
+      await (await post('/user/logout', { refresh_token })).body?.cancel();
     },
   };
 }

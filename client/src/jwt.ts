@@ -1,13 +1,23 @@
-/** The claims this library reads from an access token; nothing is verified here. */
+/**
+ * What an access token says about itself: Seamless puts `sub` (the user id), `username`,
+ * `sid` (the session), `jti`, `iat` and `exp` in it. Read, never verified, here.
+ */
 export interface AccessClaims {
-  exp?: number;
-  iat?: number;
+  sub?: string | undefined;
+  username?: string | undefined;
+  sid?: string | undefined;
+  /** Seconds since the epoch, by the server's clock. */
+  exp?: number | undefined;
+  /** Seconds since the epoch, by the server's clock. */
+  iat?: number | undefined;
+  [claim: string]: unknown;
 }
 
 /**
  * Reads a JWT's payload without verifying it (the server verifies; the client only
- * wants to know when to refresh). Returns null for anything that is not a JWT, such as
- * a token spoiled on purpose.
+ * wants to know when to refresh, and the app whom it shows). Returns null for anything
+ * that is not a JWT, such as a token spoiled on purpose; `exp` and `iat` are numbers or
+ * absent.
  *
  * @example
  * ```ts
@@ -15,20 +25,18 @@ export interface AccessClaims {
  * ```
  */
 export function decodeJwtPayload(token: string): AccessClaims | null {
-  const part = token.split('.')[1];
-  if (part === undefined) {
-    return null;
-  }
   try {
-    const base64 = part.replace(/-/g, '+').replace(/_/g, '/');
-    const binary = atob(base64.padEnd(base64.length + ((4 - (base64.length % 4)) % 4), '='));
-    const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-    const payload: unknown = JSON.parse(new TextDecoder().decode(bytes));
-    if (typeof payload !== 'object' || payload === null) {
+    // atob accepts base64 without its padding; base64url needs two letters swapped back.
+    const binary = atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'));
+    const claims: unknown = JSON.parse(
+      new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))),
+    );
+    if (typeof claims !== 'object' || claims === null) {
       return null;
     }
-    const { exp, iat } = payload as Record<string, unknown>;
+    const { exp, iat } = claims as AccessClaims;
     return {
+      ...claims,
       exp: typeof exp === 'number' ? exp : undefined,
       iat: typeof iat === 'number' ? iat : undefined,
     };

@@ -1,14 +1,17 @@
 import type { SessionExpiredError } from './errors/session-expired-error.js';
+import type { AccessClaims } from './jwt.js';
+
+export type { AccessClaims };
 
 /** What `POST /user/login` and `POST /user/refresh` return. */
 export interface TokenPair {
   access_token: string;
   refresh_token: string;
-  token_type?: string;
+  token_type?: string | undefined;
   /** Seconds until the access token expires. */
-  expires_in?: number;
+  expires_in?: number | undefined;
   /** Seconds until the refresh token expires. */
-  refresh_expires_in?: number;
+  refresh_expires_in?: number | undefined;
 }
 
 /**
@@ -21,16 +24,54 @@ export interface TokenStore {
   set(key: string, value: string): void | Promise<void>;
   remove(key: string): void | Promise<void>;
   /** Whether other tabs see this store's writes; cross-tab sync is off when false. */
-  readonly sharedAcrossTabs?: boolean;
+  readonly sharedAcrossTabs?: boolean | undefined;
+}
+
+/** What `shouldRefresh` sees of a failed response: a fetch `Response` fits. */
+export interface ResponseInfo {
+  status: number;
+  headers: { get(name: string): string | null };
+}
+
+/** Options of a call that may wait for a refresh. */
+export interface WaitOptions {
+  /** Stops waiting (rejecting with the signal's reason) when it aborts. */
+  signal?: AbortSignal | undefined;
 }
 
 /** Where a change of tokens came from. */
 export type ChangeSource = 'self' | 'other-tab';
 
+/**
+ * Why the tokens changed: a sign-in, a refresh, `setTokens`, a sign-out, the server
+ * ending the session, or (only to a new subscriber) the state when it subscribed.
+ */
+export type TokensReason = 'initial' | 'login' | 'refresh' | 'set' | 'logout' | 'expired';
+
+/** What the `tokens` event says about a change. */
+export interface TokensChange {
+  reason: TokensReason;
+  source: ChangeSource;
+}
+
+/** The signed-in session as an app shows it; see `getSession()`. */
+export interface Session {
+  tokens: TokenPair;
+  /** The access token's claims (`sub`, `username`, `sid`…); empty when it is not a JWT. */
+  claims: AccessClaims;
+  /** When the access token runs out, by this device's clock (ms since the epoch); null when unknown. */
+  expiresAt: number | null;
+  /** When the refresh token runs out unless used, by this device's clock; null when unknown. */
+  refreshExpiresAt: number | null;
+}
+
 /** The events an {@link AuthClient} emits; subscribe with `client.on(name, listener)`. */
 export interface AuthEvents {
-  /** Stored tokens changed (login, refresh, `setTokens`, logout, session end), here or in another tab. */
-  tokens: (tokens: TokenPair | null, source: ChangeSource) => void;
+  /**
+   * The tokens changed, here or in another tab, and why. A new listener is also called
+   * once, at once, with the current tokens and reason `'initial'`.
+   */
+  tokens: (tokens: TokenPair | null, change: TokensChange) => void;
   /** This tab starts a refresh call to the server. */
   refreshStart: () => void;
   /** A refresh succeeded: this tab's call, or another tab's whose tokens this tab adopted. */
@@ -44,33 +85,56 @@ export interface AuthEvents {
 /** Options of {@link createAuthClient}; every one has a default. */
 export interface AuthClientOptions {
   /** Where `/user/login`, `/user/refresh` and `/user/logout` live; default `''` (same origin). */
-  baseURL?: string;
+  baseURL?: string | undefined;
   /** Token storage; default `localStorageStore()`, or `memoryStore()` where there is no `localStorage`. */
-  storage?: TokenStore;
+  storage?: TokenStore | undefined;
   /** Prefix of the storage key, lock name and channel name; default `'seamless'`. */
-  storageKey?: string;
+  storageKey?: string | undefined;
   /**
    * Seconds before the access token's expiry at which the next request refreshes first;
    * default `min(60, lifetime / 5)`, never more than half the token's lifetime.
    */
-  refreshMargin?: number;
+  refreshMargin?: number | undefined;
   /**
    * Share one refresh and sign-out between the tabs of this origin (Web Locks, with a
    * BroadcastChannel / storage-event fallback). Default true, unless the store says
    * `sharedAcrossTabs: false` (as `memoryStore()` does).
    */
-  crossTab?: boolean;
+  crossTab?: boolean | undefined;
   /** The `fetch` used for the login, refresh and logout calls; default `globalThis.fetch`. */
-  fetch?: typeof fetch;
-  /** Milliseconds a refresh call may take before it fails (retryably); default 10 000. */
-  refreshTimeout?: number;
+  fetch?: typeof fetch | undefined;
+  /**
+   * Milliseconds one refresh attempt may take before it is abandoned (and retried, see
+   * `refreshRetryWindow`); default 3000. See the README: keep
+   * `refreshRetryWindow + refreshTimeout` below the server's `REFRESH_REUSE_GRACE`.
+   */
+  refreshTimeout?: number | undefined;
+  /**
+   * Milliseconds after a refresh's first attempt during which an attempt whose outcome is
+   * unknown (timed out, connection lost, answer cut short) is retried at once, then with
+   * a short backoff; default 6000. 0 turns the retries off.
+   */
+  refreshRetryWindow?: number | undefined;
   /**
    * Milliseconds to wait for another tab's refresh (the cross-tab lock) before giving
-   * up (retryably, tokens kept); default `2 * refreshTimeout + 1000`. See the README.
+   * up (retryably, tokens kept); default `refreshRetryWindow + refreshTimeout + 1000`.
    */
-  lockTimeout?: number;
+  lockTimeout?: number | undefined;
+  /**
+   * Origins besides this page's and `baseURL`'s that get the access token (and whose
+   * 401s refresh it), e.g. `['https://api.example.test']`. Requests anywhere else are
+   * sent untouched.
+   */
+  origins?: string[] | undefined;
+  /**
+   * Whether a failed response to a request that carried the token means the token must
+   * be refreshed (then the request is replayed once). Default: a 401 whose
+   * `WWW-Authenticate` says `error="invalid_token"`, as the Seamless server sends; a
+   * 401 that refuses for another reason is returned as is.
+   */
+  shouldRefresh?: ((response: ResponseInfo) => boolean) | undefined;
   /** Called once when the session ends; same as `client.on('sessionExpired', …)`. */
-  onSessionExpired?: (error: SessionExpiredError) => void;
+  onSessionExpired?: ((error: SessionExpiredError) => void) | undefined;
 }
 
 /** A signed-in session's tokens and the one place that refreshes them. */
@@ -117,7 +181,8 @@ export interface AuthClient {
   /**
    * The access token to send now, or null when signed out. Waits for a refresh in
    * flight, and refreshes first when the token expires within the margin.
-   * Rejects with `SessionExpiredError` when that refresh ends the session.
+   * Rejects with `SessionExpiredError` when that refresh ends the session, and with the
+   * signal's reason when `signal` aborts the wait (the refresh goes on for the others).
    *
    * @example
    * ```ts
@@ -125,7 +190,28 @@ export interface AuthClient {
    * const ws = new WebSocket(`wss://example.test/live?token=${token ?? ''}`);
    * ```
    */
-  getAccessToken(): Promise<string | null>;
+  getAccessToken(options?: WaitOptions): Promise<string | null>;
+  /**
+   * Whether there is a session to use: tokens are stored and the refresh token has not
+   * run out (the server may still have ended it; the next refresh will tell).
+   *
+   * @example
+   * ```ts
+   * if (!(await auth.isAuthenticated())) showSignIn();
+   * ```
+   */
+  isAuthenticated(): Promise<boolean>;
+  /**
+   * The stored session with the access token's claims and both expiries by this device's
+   * clock (so a wrong clock does not matter), or null when signed out.
+   *
+   * @example
+   * ```ts
+   * const session = await auth.getSession();
+   * greet(session?.claims.username);
+   * ```
+   */
+  getSession(): Promise<Session | null>;
   /**
    * Refreshes now. Single-flight: concurrent callers in this tab share one call, and
    * across tabs one tab refreshes while the others adopt its tokens.
@@ -148,7 +234,27 @@ export interface AuthClient {
    * if (response.status === 401 && sent) token = await auth.renewAfterUnauthorized(sent);
    * ```
    */
-  renewAfterUnauthorized(rejectedToken: string): Promise<string>;
+  renewAfterUnauthorized(rejectedToken: string, options?: WaitOptions): Promise<string>;
+  /**
+   * For adapters: whether a request to `url` gets the access token (the API's own
+   * origins only: this page's, `baseURL`'s and those in `origins`).
+   *
+   * @example
+   * ```ts
+   * if (auth.sendsTokenTo(request.url)) headers.set('Authorization', `Bearer ${token}`);
+   * ```
+   */
+  sendsTokenTo(url: string): boolean;
+  /**
+   * For adapters: whether this failed response (to a request that carried the token)
+   * calls for a refresh and one replay; see the `shouldRefresh` option.
+   *
+   * @example
+   * ```ts
+   * if (!response.ok && auth.shouldRefresh(response)) token = await auth.renewAfterUnauthorized(token);
+   * ```
+   */
+  shouldRefresh(response: ResponseInfo): boolean;
   /**
    * Subscribes to an event; returns the function that unsubscribes.
    *

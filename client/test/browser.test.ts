@@ -65,11 +65,15 @@ function requireBrowser(t: { skip: (message: string) => void }): Browser | null 
   return null;
 }
 
-async function openTabs(context: BrowserContext, count: number): Promise<Page[]> {
+async function openTabs(
+  context: BrowserContext,
+  count: number,
+  url = `${proxy.url}/`,
+): Promise<Page[]> {
   const pages: Page[] = [];
   for (let i = 0; i < count; i += 1) {
     const page = await context.newPage();
-    await page.goto(`${proxy.url}/`);
+    await page.goto(url);
     await page.waitForFunction(() => 'harness' in globalThis, undefined, { timeout: 10_000 });
     pages.push(page);
   }
@@ -123,6 +127,13 @@ async function withSignedInTabs(
   } finally {
     await context.close();
   }
+}
+
+/** As in a browser without Web Locks (or on an http:// origin other than localhost). */
+async function withoutWebLocks(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined });
+  });
 }
 
 void describe('tabs of one origin in Chromium', () => {
@@ -186,12 +197,104 @@ void describe('tabs of one origin in Chromium', () => {
         assert.equal(refreshes(), 1);
         await assertNobodySignedOut(pages);
       },
-      async (context) => {
-        await context.addInitScript(() => {
-          Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined });
-        });
-      },
+      withoutWebLocks,
     );
+  });
+
+  for (const end of ['closes', 'crashes'] as const) {
+    void test(`without Web Locks, a tab that ${end} mid-refresh does not cost the others their session`, async (t) => {
+      await withSignedInTabs(
+        t,
+        2,
+        async ([closing, staying]) => {
+          assert.equal(await staying.evaluate(() => harness.hasWebLocks()), false);
+          await closing.evaluate(() => harness.spoil());
+          proxy.reset();
+          // The server rotates the token, and its answer never reaches the closing tab.
+          const answer = proxy.answers('/user/refresh', 'hold');
+          void closing.evaluate(() => harness.fireAt(0, 1)).catch(() => undefined);
+          await within(10_000, 'the refresh reaching the server', answer.answered);
+          if (end === 'closes') {
+            await closing.close();
+          } else {
+            // A renderer crash: no pagehide, the claim just stops being renewed.
+            const cdp = await closing.context().newCDPSession(closing);
+            const crashed = new Promise((resolve) => closing.once('crash', resolve));
+            void cdp.send('Page.crash').catch(() => undefined);
+            await within(10_000, 'the crash', crashed);
+          }
+
+          const results = await within(
+            40_000,
+            "the other tab's requests",
+            staying.evaluate(() => harness.fireAt(0, 2)),
+          );
+          answer.release();
+
+          assert.deepEqual(results, ['200 bbb', '200 bbb']);
+          await assertNobodySignedOut([staying]);
+          assert.equal(proxy.count('POST', '/user/refresh', 401), 0, 'no refresh was refused');
+        },
+        withoutWebLocks,
+      );
+    });
+  }
+
+  void test('a refresh answer that lands after another tab signed out does not sign anyone back in', async (t) => {
+    await withSignedInTabs(t, 2, async ([refreshing, leaving]) => {
+      const pair = await refreshing.evaluate(() => harness.tokens());
+      await refreshing.evaluate(() => harness.spoil());
+      proxy.reset();
+      const answer = proxy.answers('/user/refresh', 'hold');
+      const call = refreshing.evaluate(() => harness.fireAt(0, 1));
+      await within(10_000, 'the refresh reaching the server', answer.answered);
+
+      await leaving.evaluate(() => harness.logout());
+      answer.release();
+
+      assert.deepEqual(await within(10_000, 'the request', call), ['SessionExpiredError']);
+      for (const page of [refreshing, leaving]) {
+        assert.equal(await page.evaluate(() => harness.signedIn()), false);
+        assert.equal((await page.evaluate(() => harness.seen())).sessionExpired, 0);
+      }
+      const reuse = await fetch(`${server.url}/user/refresh`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ refresh_token: pair?.refresh_token }),
+      });
+      assert.equal(reuse.status, 401, 'the session ended on the server');
+    });
+  });
+
+  void test('an app on another origin than its API refreshes when the API blames the token', async (t) => {
+    const running = requireBrowser(t);
+    if (!running) {
+      return;
+    }
+    // The page comes from a second origin; the API stays behind the first proxy.
+    const app = await new CountingProxy(server.url).start();
+    for (const [path, file] of proxy.statics) {
+      app.statics.set(path, file);
+    }
+    const context = await running.newContext();
+    try {
+      const [page] = await openTabs(context, 1, `${app.url}/?api=${encodeURIComponent(proxy.url)}`);
+      await page.evaluate(([u, p]) => harness.login(u, p), [USERNAME, PASSWORD] as const);
+      await page.evaluate(() => harness.spoil());
+      proxy.reset();
+
+      const results = await within(
+        20_000,
+        'the requests',
+        page.evaluate(() => harness.fireAt(0, 4)),
+      );
+
+      assert.deepEqual(results, ['200 bbb', '200 bbb', '200 bbb', '200 bbb']);
+      assert.equal(refreshes(), 1);
+    } finally {
+      await context.close();
+      await app.close();
+    }
   });
 
   void test('a session revoked elsewhere ends in every tab with one refresh attempt', async (t) => {

@@ -4,7 +4,6 @@ import axios from 'axios';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  attachAxios,
   createAuthClient,
   createFetch,
   isHttpError,
@@ -13,6 +12,7 @@ import {
   type AuthClient,
   type SessionExpiredError,
 } from '../src/index.js';
+import { attachAxios } from '../src/axios.js';
 import { CountingProxy } from './helpers/proxy.js';
 import { startServer, type RunningServer } from './helpers/server.js';
 import {
@@ -213,7 +213,7 @@ for (const [name, adapt] of Object.entries(adapters)) {
       const call = adapt(client);
       await client.login(USERNAME, PASSWORD);
       proxy.reset();
-      proxy.failNext('/bbb', 401, 2);
+      proxy.failNext('/bbb', 401, 2, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
 
       const result = await within(5000, 'the request', call('/bbb'));
 
@@ -327,7 +327,9 @@ void describe('the client', () => {
     const one = createAuthClient(options);
     const two = createAuthClient(options);
     const seenByTwo: unknown[] = [];
-    two.on('tokens', (tokens, source) => seenByTwo.push(source === 'other-tab' ? tokens : 'self'));
+    two.on('tokens', (tokens, { source }) =>
+      seenByTwo.push(source === 'other-tab' ? tokens : 'self'),
+    );
     const callOne = adapters.fetch(one);
     const callTwo = adapters.axios(two);
     await one.login(USERNAME, PASSWORD);

@@ -15,6 +15,8 @@ test('logging out in one tab shows the sign-in form in the other', async (t) => 
     await second.getByLabel('Username').waitFor();
     await second.getByRole('button', { name: 'Log in' }).waitFor();
     await second.getByRole('alert').filter({ hasText: 'Session expired' }).waitFor();
+    // The client says why; the page shows it.
+    await second.getByRole('alert').filter({ hasText: 'You signed out in another tab' }).waitFor();
     await screenshot(second, '6-logout-other-tab');
   });
 });

@@ -49,6 +49,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       origin: config.corsOrigins === 'any' ? true : config.corsOrigins,
       methods: ['GET', 'POST', 'DELETE'],
       allowedHeaders: ['Authorization', 'Content-Type'],
+      // A client on another origin tells an invalid token from other 401s by this header.
+      exposedHeaders: ['WWW-Authenticate', 'Retry-After'],
       maxAge: 600,
     });
   }

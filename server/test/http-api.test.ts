@@ -51,6 +51,7 @@ for (const kind of databaseKinds()) {
           headers: { origin: 'http://localhost:5173' },
         });
         assert.equal(reply.headers.get('access-control-allow-origin'), 'http://localhost:5173');
+        assert.match(reply.headers.get('access-control-expose-headers') ?? '', /www-authenticate/i);
         const preflight = await fixture.api.request('OPTIONS', '/bbb', {
           headers: {
             origin: 'http://localhost:5173',

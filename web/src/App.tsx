@@ -19,12 +19,12 @@ export function App() {
       </header>
       <main className="layout">
         <div className="column">
-          {session.tokens === undefined ? (
+          {session.session === undefined ? (
             <section className="card">
               <p className="muted">Reading the stored tokens…</p>
             </section>
-          ) : session.tokens ? (
-            <Dashboard tokens={session.tokens} refreshExpiresAt={session.refreshExpiresAt} />
+          ) : session.session ? (
+            <Dashboard session={session.session} />
           ) : (
             <SignIn ended={session.ended} />
           )}

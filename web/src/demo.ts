@@ -4,7 +4,8 @@
  * only watches the traffic so the page can show it.
  */
 import axios, { type AxiosInstance } from 'axios';
-import { attachAxios, createAuthClient } from '@seamless/client';
+import { createAuthClient } from '@seamless/client';
+import { attachAxios } from '@seamless/client/axios';
 import { countRefresh, logNote, logOutcome, logRequest, type LogKind } from './log.ts';
 
 declare module 'axios' {
@@ -137,9 +138,13 @@ auth.on('refresh', (_tokens, source) => {
     logNote('another tab refreshed the tokens; this tab uses them (source: other-tab)');
   }
 });
-auth.on('tokens', (pair, source) => {
+auth.on('tokens', (pair, { reason, source }) => {
   if (pair === null && source === 'other-tab') {
-    logNote('another tab signed out or lost the session; this tab is signed out too');
+    logNote(
+      reason === 'logout'
+        ? 'another tab signed out; this tab is signed out too'
+        : 'another tab lost the session; this tab is signed out too',
+    );
   }
 });
 auth.on('refreshError', (error, fatal) => {

@@ -1,47 +1,24 @@
 /**
- * What the page knows about the sign-in state, fed only by the auth client's events:
- * the current token pair, when its refresh token runs out, and why the last session
- * ended.
+ * What the page knows about the sign-in state, fed only by the auth client: its
+ * `tokens` events (the first one, `initial`, says what was stored when the page opened)
+ * and `getSession()` for the claims and both expiries. The page decodes nothing itself.
  */
-import type { TokenPair } from '@seamless/client';
+import type { Session, TokensChange } from '@seamless/client';
 import { auth } from './demo.ts';
-import { fingerprint } from './jwt.ts';
 
 export interface SessionState {
-  /** `undefined` while the stored tokens are being read at start. */
-  readonly tokens: TokenPair | null | undefined;
-  /** When the refresh token expires (ms since epoch), from `refresh_expires_in` when it was received. */
-  readonly refreshExpiresAt: number | null;
+  /** `undefined` until the client has said what is stored, null when signed out. */
+  readonly session: Session | null | undefined;
   /** Why the last session ended, shown under "Session expired"; null while signed in. */
   readonly ended: string | null;
 }
 
-/** Kept in localStorage so that a reload, or another tab, knows when the refresh token expires. */
-const EXPIRY_KEY = 'seamless-demo:refresh-expiry';
-
-interface StoredExpiry {
-  readonly token: string;
-  readonly expiresAt: number;
-}
-
-function readStoredExpiry(refreshToken: string): number | null {
-  try {
-    const stored = JSON.parse(localStorage.getItem(EXPIRY_KEY) ?? 'null') as StoredExpiry | null;
-    return stored && stored.token === fingerprint(refreshToken) ? stored.expiresAt : null;
-  } catch {
-    return null;
-  }
-}
-
-function storeExpiry(refreshToken: string, expiresAt: number): void {
-  const value: StoredExpiry = { token: fingerprint(refreshToken), expiresAt };
-  localStorage.setItem(EXPIRY_KEY, JSON.stringify(value));
-}
-
-let state: SessionState = { tokens: undefined, refreshExpiresAt: null, ended: null };
+let state: SessionState = { session: undefined, ended: null };
 const listeners = new Set<() => void>();
 /** Set just before this tab signs out on purpose, to say why in the banner. */
 let pendingReason: string | null = null;
+/** The newest change being read, so that a slower read of an older one is dropped. */
+let latestChange = 0;
 
 function commit(patch: Partial<SessionState>): void {
   state = { ...state, ...patch };
@@ -50,59 +27,32 @@ function commit(patch: Partial<SessionState>): void {
   }
 }
 
-function refreshExpiryOf(pair: TokenPair): number | null {
-  const known = state.tokens?.refresh_token === pair.refresh_token ? state.refreshExpiresAt : null;
-  if (known !== null) {
-    return known;
+function endedBecause({ reason, source }: TokensChange): string {
+  if (reason === 'expired') {
+    return 'The server refused the refresh token (expired, revoked or reused). Sign in again.';
   }
-  const stored = readStoredExpiry(pair.refresh_token);
-  if (stored !== null) {
-    return stored;
+  if (source === 'other-tab') {
+    return reason === 'logout'
+      ? 'You signed out in another tab.'
+      : 'Another tab cleared the tokens.';
   }
-  if (pair.refresh_expires_in === undefined) {
-    return null;
-  }
-  // A pair we have not seen before was received just now (here or in another tab).
-  const expiresAt = Date.now() + pair.refresh_expires_in * 1000;
-  storeExpiry(pair.refresh_token, expiresAt);
-  return expiresAt;
+  return 'The session has ended.';
 }
 
-auth.on('tokens', (pair, source) => {
-  if (pair) {
-    pendingReason = null;
-    commit({ tokens: pair, refreshExpiresAt: refreshExpiryOf(pair), ended: null });
-    return;
+auth.on('tokens', (tokens, change) => {
+  let ended = state.ended;
+  if (tokens) {
+    ended = null;
+  } else if (state.session) {
+    ended = pendingReason ?? endedBecause(change);
   }
-  if (!state.tokens) {
-    commit({ tokens: null });
-    return;
-  }
-  const reason =
-    pendingReason ??
-    (source === 'other-tab'
-      ? 'The session was ended in another tab (signed out there, or its refresh was refused).'
-      : 'The session has ended.');
   pendingReason = null;
-  commit({ tokens: null, refreshExpiresAt: null, ended: state.ended ?? reason });
+  const ticket = ++latestChange;
+  void auth.getSession().then(
+    (session) => ticket === latestChange && commit({ session, ended }),
+    () => ticket === latestChange && commit({ session: null, ended }),
+  );
 });
-
-auth.on('sessionExpired', () => {
-  commit({
-    tokens: null,
-    refreshExpiresAt: null,
-    ended: 'The server refused the refresh token (expired, revoked or reused). Sign in again.',
-  });
-});
-
-void auth.getTokens().then(
-  (pair) => {
-    if (state.tokens === undefined) {
-      commit({ tokens: pair, refreshExpiresAt: pair ? refreshExpiryOf(pair) : null });
-    }
-  },
-  () => commit({ tokens: null }),
-);
 
 /** Subscribes to changes (for `useSyncExternalStore`). */
 export function subscribeSession(listener: () => void): () => void {
@@ -118,15 +68,7 @@ export function getSessionState(): SessionState {
 /** Signs this tab (and every other tab) out, remembering why for the banner. */
 export async function signOut(reason: string): Promise<void> {
   pendingReason = reason;
-  try {
-    await auth.logout();
-  } finally {
-    if (state.tokens) {
-      // The client signs out even when the server call fails; make sure the page follows.
-      commit({ tokens: null, refreshExpiresAt: null, ended: reason });
-    }
-    pendingReason = null;
-  }
+  await auth.logout();
 }
 
 /** Replaces the stored access token (used to spoil it), keeping the refresh token. */

@@ -12,8 +12,8 @@ const SUBCLASS_NAMES = new Set([
   'TimeoutError',
 ]);
 
-function hasName(error: unknown, name: string): boolean {
-  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === name;
+function nameOf(error: unknown): unknown {
+  return (error as { name?: unknown } | null)?.name;
 }
 
 /**
@@ -25,12 +25,7 @@ function hasName(error: unknown, name: string): boolean {
  * ```
  */
 export function isSeamlessError(error: unknown): error is SeamlessError {
-  if (error instanceof SeamlessError) {
-    return true;
-  }
-  const name =
-    typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : '';
-  return typeof name === 'string' && SUBCLASS_NAMES.has(name);
+  return error instanceof SeamlessError || SUBCLASS_NAMES.has(nameOf(error) as string);
 }
 
 /**
@@ -42,7 +37,7 @@ export function isSeamlessError(error: unknown): error is SeamlessError {
  * ```
  */
 export function isSessionExpiredError(error: unknown): error is SessionExpiredError {
-  return error instanceof SessionExpiredError || hasName(error, 'SessionExpiredError');
+  return error instanceof SessionExpiredError || nameOf(error) === 'SessionExpiredError';
 }
 
 /**
@@ -54,7 +49,7 @@ export function isSessionExpiredError(error: unknown): error is SessionExpiredEr
  * ```
  */
 export function isHttpError(error: unknown): error is HttpError {
-  return error instanceof HttpError || hasName(error, 'HttpError');
+  return error instanceof HttpError || nameOf(error) === 'HttpError';
 }
 
 /**
@@ -66,5 +61,5 @@ export function isHttpError(error: unknown): error is HttpError {
  * ```
  */
 export function isTimeoutError(error: unknown): error is TimeoutError {
-  return error instanceof TimeoutError || hasName(error, 'TimeoutError');
+  return error instanceof TimeoutError || nameOf(error) === 'TimeoutError';
 }

@@ -21,7 +21,7 @@ export class HttpError extends SeamlessError {
   /** Seconds from the `Retry-After` header, when the server sent one. */
   readonly retryAfter: number | undefined;
 
-  constructor(status: number, message: string, options?: { retryAfter?: number }) {
+  constructor(status: number, message: string, options?: { retryAfter?: number | undefined }) {
     super(message);
     this.name = 'HttpError';
     this.status = status;

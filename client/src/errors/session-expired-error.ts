@@ -17,7 +17,10 @@ export class SessionExpiredError extends SeamlessError {
   /** HTTP status of the rejected refresh, when a refresh call was made. */
   readonly status: number | undefined;
 
-  constructor(message = 'Session expired', options?: { cause?: unknown; status?: number }) {
+  constructor(
+    message = 'Session expired',
+    options?: { cause?: unknown; status?: number | undefined },
+  ) {
     super(message, options);
     this.name = 'SessionExpiredError';
     this.status = options?.status;

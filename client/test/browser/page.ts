@@ -1,9 +1,12 @@
 // The test page's script, bundled with axios by esbuild and loaded by every tab.
 import axios from 'axios';
-import { attachAxios, createAuthClient, createFetch } from '../../src/index.js';
+import { attachAxios } from '../../src/axios.js';
+import { createAuthClient, createFetch } from '../../src/index.js';
 
-const auth = createAuthClient();
-const api = axios.create();
+// `?api=<origin>` puts the API on another origin than the page (default: the same).
+const apiOrigin = new URLSearchParams(location.search).get('api') ?? '';
+const auth = createAuthClient({ baseURL: apiOrigin });
+const api = axios.create({ baseURL: apiOrigin });
 attachAxios(auth, api);
 const authFetch = createFetch(auth);
 
@@ -23,7 +26,7 @@ auth.on('refresh', (_tokens, source) => {
     seen.refreshesAdopted += 1;
   }
 });
-auth.on('tokens', (tokens, source) => {
+auth.on('tokens', (tokens, { source }) => {
   if (source === 'other-tab') {
     seen.lastTokensFromOtherTab = tokens ? 'pair' : 'null';
   }
@@ -33,7 +36,7 @@ auth.on('tokens', (tokens, source) => {
 async function call(via: 'axios' | 'fetch'): Promise<string> {
   try {
     if (via === 'fetch') {
-      const response = await authFetch('/bbb');
+      const response = await authFetch(`${apiOrigin}/bbb`);
       const body = await response.text();
       return response.ok ? `${response.status} ${body}` : String(response.status);
     }
@@ -67,6 +70,7 @@ const harness = {
     );
   },
   accessToken: async (): Promise<string | null> => (await auth.getTokens())?.access_token ?? null,
+  tokens: () => auth.getTokens(),
   signedIn: async (): Promise<boolean> => (await auth.getTokens()) !== null,
   logout: (): Promise<void> => auth.logout(),
   seen: (): typeof seen => ({ ...seen }),

@@ -1,6 +1,8 @@
 // A real HTTP proxy in front of the server: counts what reaches it, can answer a given
 // path with an error status a set number of times, can hold a request until released,
-// and can serve a few static files (the browser test page) from the same origin.
+// can hold, drop or cut the server's answer (the server has acted, the client never
+// learns how), and can serve a few static files (the browser test page) from the same
+// origin.
 import { createServer, request as forward, type IncomingMessage, type Server } from 'node:http';
 
 export interface Hit {
@@ -21,10 +23,33 @@ export interface Hold {
   release(): void;
 }
 
+/** What happens to the server's answers to a path (see `CountingProxy.answers`). */
+export type AnswerFate =
+  /** Kept until `release()`, then sent. */
+  | 'hold'
+  /** The connection is closed without an answer: a network error after sending. */
+  | 'drop'
+  /** Status and headers, half the body, then the connection is cut. */
+  | 'cut';
+
+export interface AnswerControl {
+  /** Resolves when the server has answered the first affected request. */
+  answered: Promise<void>;
+  /** Sends every held answer, and stops affecting later ones. */
+  release(): void;
+}
+
 export class CountingProxy {
   readonly hits: Hit[] = [];
   readonly statics = new Map<string, StaticFile>();
-  readonly #faults = new Map<string, { status: number; times: number }>();
+  readonly #faults = new Map<
+    string,
+    { status: number; times: number; headers: Record<string, string> }
+  >();
+  readonly #answers = new Map<
+    string,
+    { fate: AnswerFate; times: number; answered: () => void; gate: Promise<void> }
+  >();
   readonly #holds = new Map<string, { arrive: () => void; gate: Promise<void> }>();
   #server: Server | null = null;
   url = '';
@@ -62,11 +87,35 @@ export class CountingProxy {
   reset(): void {
     this.hits.length = 0;
     this.#faults.clear();
+    this.#answers.clear();
   }
 
-  /** The next `times` requests to `path` get `status` from the proxy instead of the server. */
-  failNext(path: string, status: number, times = 1): void {
-    this.#faults.set(path, { status, times });
+  /** The next `times` requests to `path` get `status` (and `headers`) from the proxy instead of the server. */
+  failNext(path: string, status: number, times = 1, headers: Record<string, string> = {}): void {
+    this.#faults.set(path, { status, times, headers });
+  }
+
+  /**
+   * The server's answers to the next `times` requests to `path` meet `fate` (the request
+   * itself reaches the server, which acts on it).
+   */
+  answers(path: string, fate: AnswerFate, times = 1): AnswerControl {
+    let answered = (): void => undefined;
+    let release = (): void => undefined;
+    const first = new Promise<void>((resolve) => {
+      answered = resolve;
+    });
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    this.#answers.set(path, { fate, times, answered, gate });
+    return {
+      answered: first,
+      release: () => {
+        this.#answers.delete(path);
+        release();
+      },
+    };
   }
 
   /** Holds the next request to `path` until `release()` is called. */
@@ -117,7 +166,7 @@ export class CountingProxy {
       fault.times -= 1;
       req.resume();
       record(fault.status);
-      res.writeHead(fault.status, { 'Content-Type': 'application/json' });
+      res.writeHead(fault.status, { 'Content-Type': 'application/json', ...fault.headers });
       res.end(JSON.stringify({ statusCode: fault.status, message: 'Injected by the test proxy' }));
       return;
     }
@@ -127,6 +176,12 @@ export class CountingProxy {
       { method, headers: { ...req.headers, host: new URL(this.target).host } },
       (response) => {
         record(response.statusCode ?? 0);
+        const fate = this.#answers.get(path);
+        if (fate && fate.times > 0 && method !== 'OPTIONS') {
+          fate.times -= 1;
+          void this.#mistreat(fate, response, res);
+          return;
+        }
         res.writeHead(response.statusCode ?? 502, response.headers);
         response.pipe(res);
       },
@@ -139,5 +194,36 @@ export class CountingProxy {
       res.end();
     });
     req.pipe(upstream);
+  }
+
+  async #mistreat(
+    fate: { fate: AnswerFate; answered: () => void; gate: Promise<void> },
+    response: IncomingMessage,
+    res: import('node:http').ServerResponse,
+  ): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of response) {
+      chunks.push(chunk as Buffer);
+    }
+    const body = Buffer.concat(chunks);
+    fate.answered();
+    switch (fate.fate) {
+      case 'hold':
+        await fate.gate;
+        res.writeHead(response.statusCode ?? 502, response.headers);
+        res.end(body);
+        return;
+      case 'drop':
+        res.socket?.destroy();
+        return;
+      case 'cut': {
+        const headers = { ...response.headers, 'content-length': String(body.length) };
+        res.writeHead(response.statusCode ?? 502, headers);
+        res.write(body.subarray(0, Math.floor(body.length / 2)));
+        // Let the status and half the body leave before the connection dies.
+        setTimeout(() => res.socket?.destroy(), 50);
+        return;
+      }
+    }
   }
 }

@@ -50,3 +50,38 @@ export async function until(condition: () => boolean): Promise<void> {
     await sleep(10);
   }
 }
+
+/** Registers a new user at the server and returns its name (the password is `PASSWORD8`). */
+export async function registerUser(serverUrl: string, prefix: string): Promise<string> {
+  const username = `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
+  const response = await fetch(`${serverUrl}/user/register`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD8 }),
+  });
+  if (response.status !== 201) {
+    throw new Error(`register failed: ${response.status}`);
+  }
+  return username;
+}
+
+/** A password that satisfies the server's policy for new accounts. */
+export const PASSWORD8 = 'correct horse battery';
+
+/** The `username` claim of an access token (read, not verified). */
+export function usernameIn(accessToken: string | undefined): unknown {
+  const payload = accessToken?.split('.')[1] ?? '';
+  return (JSON.parse(Buffer.from(payload, 'base64url').toString()) as { username?: unknown })
+    .username;
+}
+
+/** Whether the server still accepts this refresh token (a refresh that rotates it). */
+export async function refreshWorks(serverUrl: string, refreshToken: string): Promise<boolean> {
+  const response = await fetch(`${serverUrl}/user/refresh`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ refresh_token: refreshToken }),
+  });
+  await response.body?.cancel();
+  return response.ok;
+}

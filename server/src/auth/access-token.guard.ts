@@ -5,6 +5,7 @@ import { Errors } from '../common/domain-error';
 import { RevocationList } from '../revocation/revocation-list';
 import { AccessTokenService, type Principal } from './access-token.service';
 import { IS_PUBLIC } from './public.decorator';
+import { ACCEPTS_REFRESH_TOKEN, carriesRefreshToken } from './refresh-token-accepted.decorator';
 
 export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
 
@@ -33,6 +34,12 @@ export class AccessTokenGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization;
     if (!header) {
+      if (
+        carriesRefreshToken(request.body) &&
+        this.reflector.get<boolean>(ACCEPTS_REFRESH_TOKEN, context.getHandler())
+      ) {
+        return true;
+      }
       throw Errors.missingToken;
     }
     if (header.length < 8 || header.slice(0, 7).toLowerCase() !== 'bearer ') {

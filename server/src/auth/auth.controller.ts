@@ -22,10 +22,13 @@ import type { Principal } from './access-token.service';
 import { AuthService } from './auth.service';
 import { CurrentPrincipal } from './current-principal.decorator';
 import { ChangePasswordDto, LoginDto, RegisterDto } from './dto/credentials.dto';
+import { LogoutDto } from './dto/logout.dto';
 import { RequireLiveSession } from './live-session.guard';
 import { RefreshDto } from './dto/refresh.dto';
 import { PublicUserDto, TokenPairDto } from './dto/token-pair.dto';
 import { Public } from './public.decorator';
+import { RefreshTokenAccepted } from './refresh-token-accepted.decorator';
+import type { AuthenticatedRequest } from './access-token.guard';
 
 const BUSY_DESCRIPTION =
   'Every password-hashing thread is taken for longer than LOGIN_QUEUE_TIMEOUT; see Retry-After';
@@ -144,12 +147,24 @@ export class AuthController {
     return toPublicUser({ id: principal.userId, username: principal.username });
   }
 
+  /**
+   * With a Bearer access token, or (so that a client whose access token has expired never
+   * refreshes just to sign out) with a refresh token of the session in the body.
+   */
+  @RefreshTokenAccepted()
   @Post('logout')
   @RequireLiveSession()
   @HttpCode(204)
   @ApiBearerAuth()
-  @ApiNoContentResponse({ description: 'The session of this access token is revoked' })
-  async logout(@CurrentPrincipal() principal: Principal): Promise<void> {
-    await this.sessions.revoke(principal.sessionId);
+  @ApiNoContentResponse({
+    description: 'The session of this access token, or of this refresh token, is revoked',
+  })
+  @ApiUnauthorizedResponse({ description: 'No valid access token and no genuine refresh token' })
+  async logout(@Req() request: AuthenticatedRequest, @Body() body: LogoutDto): Promise<void> {
+    if (request.principal) {
+      await this.sessions.revoke(request.principal.sessionId);
+    } else if (body.refresh_token !== undefined) {
+      await this.sessions.revokeByRefreshToken(body.refresh_token);
+    }
   }
 }

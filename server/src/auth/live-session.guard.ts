@@ -5,10 +5,12 @@ import {
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Errors } from '../common/domain-error';
 import { SessionsService } from '../sessions/sessions.service';
 import type { AuthenticatedRequest } from './access-token.guard';
+import { ACCEPTS_REFRESH_TOKEN } from './refresh-token-accepted.decorator';
 
 /**
  * Runs after the access-token guard on the routes that manage sessions or the account:
@@ -18,11 +20,19 @@ import type { AuthenticatedRequest } from './access-token.guard';
  */
 @Injectable()
 export class LiveSessionGuard implements CanActivate {
-  constructor(private readonly sessions: SessionsService) {}
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly reflector: Reflector,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
     if (!principal) {
+      // Let through only what the access-token guard let through without a token: a
+      // refresh token in the body, which the handler itself checks against the database.
+      if (this.reflector.get<boolean>(ACCEPTS_REFRESH_TOKEN, context.getHandler())) {
+        return true;
+      }
       throw Errors.missingToken;
     }
     if (!(await this.sessions.isLive(principal.sessionId, principal.userId))) {

@@ -171,6 +171,21 @@ export class SessionsService {
     await this.end({ id: sessionId }, 'logout', now);
   }
 
+  /**
+   * Ends the session a refresh token belongs to: the current token or one it has
+   * already rotated (a client signing out while its last refresh answer is still on the
+   * way). A session that has already ended stays ended; a token this server never issued
+   * gets the one invalid-refresh-token error.
+   */
+  async revokeByRefreshToken(refreshToken: string, now = Date.now()): Promise<void> {
+    const presented = this.codec.decode(refreshToken);
+    const found = presented && (await this.sessions.findWithUsername(presented.sessionId));
+    if (!found || presented.counter > found.session.counter) {
+      throw Errors.invalidRefreshToken;
+    }
+    await this.revoke(found.session.id, now);
+  }
+
   async revokeOwned(sessionId: string, userId: number, now = Date.now()): Promise<void> {
     if (!(await this.sessions.isOwnedBy(sessionId, userId))) {
       throw Errors.sessionNotFound;

@@ -1,16 +1,15 @@
 import { useEffect, useState } from 'react';
-import type { TokenPair } from '@seamless/client';
+import type { Session } from '@seamless/client';
 import { api } from '../demo.ts';
 import { describeError } from '../errors.ts';
-import { spoilSignature } from '../jwt.ts';
+import { spoilSignature } from '../spoil.ts';
 import { logNote } from '../log.ts';
 import { replaceAccessToken, signOut } from '../session.ts';
 import { Sessions } from './Sessions.tsx';
 import { TokenTimes } from './TokenTimes.tsx';
 
 interface DashboardProps {
-  readonly tokens: TokenPair;
-  readonly refreshExpiresAt: number | null;
+  readonly session: Session;
 }
 
 interface Me {
@@ -28,7 +27,8 @@ interface Answer {
 let answerKey = 0;
 
 /** The signed-in view: who you are, buttons that exercise the client, tokens and sessions. */
-export function Dashboard({ tokens, refreshExpiresAt }: DashboardProps) {
+export function Dashboard({ session }: DashboardProps) {
+  const { tokens } = session;
   const [me, setMe] = useState<Me | null>(null);
   const [meError, setMeError] = useState<string | null>(null);
   const [answers, setAnswers] = useState<readonly Answer[]>([]);
@@ -138,11 +138,7 @@ export function Dashboard({ tokens, refreshExpiresAt }: DashboardProps) {
         </section>
       </section>
 
-      <TokenTimes
-        tokens={tokens}
-        refreshExpiresAt={refreshExpiresAt}
-        spoiled={spoiled === tokens.access_token}
-      />
+      <TokenTimes session={session} spoiled={spoiled === tokens.access_token} />
       <Sessions />
     </>
   );

@@ -1,11 +1,9 @@
-import type { TokenPair } from '@seamless/client';
+import type { Session } from '@seamless/client';
 import { formatDuration } from '../format.ts';
 import { useNow } from '../hooks.ts';
-import { decodeClaims } from '../jwt.ts';
 
 interface TokenTimesProps {
-  readonly tokens: TokenPair;
-  readonly refreshExpiresAt: number | null;
+  readonly session: Session;
   /** The stored access token is one this page spoiled. */
   readonly spoiled: boolean;
 }
@@ -43,13 +41,14 @@ function Countdown({ label, remainingMs, totalMs, note }: CountdownProps) {
   );
 }
 
-/** The two tokens' remaining lifetimes as live countdowns, and the access token's parts. */
-export function TokenTimes({ tokens, refreshExpiresAt, spoiled }: TokenTimesProps) {
+/**
+ * The two tokens' remaining lifetimes as live countdowns, and the access token's parts;
+ * the client measures both expiries from when this device received the tokens.
+ */
+export function TokenTimes({ session, spoiled }: TokenTimesProps) {
   const now = useNow();
-  const claims = decodeClaims(tokens.access_token);
-  const accessExpiresAt = claims?.exp !== undefined ? claims.exp * 1000 : null;
-  const accessTotal =
-    claims?.exp !== undefined && claims.iat !== undefined ? (claims.exp - claims.iat) * 1000 : null;
+  const { tokens, claims, expiresAt, refreshExpiresAt } = session;
+  const accessTotal = tokens.expires_in !== undefined ? tokens.expires_in * 1000 : null;
   const refreshTotal =
     tokens.refresh_expires_in !== undefined ? tokens.refresh_expires_in * 1000 : null;
   const [header = '', payload = '', signature = ''] = tokens.access_token.split('.');
@@ -60,7 +59,7 @@ export function TokenTimes({ tokens, refreshExpiresAt, spoiled }: TokenTimesProp
       <div className="countdowns">
         <Countdown
           label="Access token"
-          remainingMs={accessExpiresAt === null ? null : accessExpiresAt - now}
+          remainingMs={expiresAt === null ? null : expiresAt - now}
           totalMs={accessTotal}
           note="JWT exp; refreshed shortly before it runs out"
         />
@@ -79,7 +78,7 @@ export function TokenTimes({ tokens, refreshExpiresAt, spoiled }: TokenTimesProp
         </span>
         {spoiled && <span className="tag tag-danger">spoiled signature</span>}
       </div>
-      {claims && (
+      {Object.keys(claims).length > 0 && (
         <p className="muted small claims">
           {claims.username !== undefined && (
             <span>
