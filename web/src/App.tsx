@@ -1,4 +1,5 @@
 import { Dashboard } from './components/Dashboard.tsx';
+import { LanguageSwitch } from './components/LanguageSwitch.tsx';
 import { RequestLog } from './components/RequestLog.tsx';
 import { SignIn } from './components/SignIn.tsx';
 import { useSession } from './hooks.ts';
@@ -15,6 +16,7 @@ export function App() {
           <img src="/favicon.svg" alt="" width={28} height={28} />
           <span className="brand-name">Seamless</span>
           <span className="brand-tagline">{t.app.tagline}</span>
+          <LanguageSwitch />
         </div>
       </header>
       <main className="layout">
