@@ -6,6 +6,7 @@
 import axios, { type AxiosInstance } from 'axios';
 import { createAuthClient } from '@seamless/client';
 import { attachAxios } from '@seamless/client/axios';
+import type { Text } from './i18n/index.ts';
 import { countRefresh, logNote, logOutcome, logRequest, type LogKind } from './log.ts';
 
 declare module 'axios' {
@@ -15,8 +16,8 @@ declare module 'axios' {
   }
 }
 
-/** Shortens an answer body to one readable line. */
-export function summarize(body: unknown): string {
+/** Shortens an answer body to one readable line (the server's own words stay as they are). */
+export function summarize(body: unknown): Text {
   if (body === undefined || body === null || body === '') {
     return '';
   }
@@ -31,10 +32,12 @@ export function summarize(body: unknown): string {
     return body.length > 80 ? `${body.slice(0, 77)}…` : body;
   }
   if (Array.isArray(body)) {
-    return `[${body.length} item${body.length === 1 ? '' : 's'}]`;
+    const count = body.length;
+    return ({ t }) => t.events.items(count);
   }
   if (typeof body === 'object' && 'username' in body && 'id' in body) {
-    return `${String(body.username)} (user #${String(body.id)})`;
+    const [username, id] = [String(body.username), String(body.id)];
+    return ({ t }) => t.events.user(username, id);
   }
   if (typeof body === 'object' && 'message' in body) {
     const { message } = body;
@@ -86,7 +89,7 @@ function logTraffic(instance: AxiosInstance): void {
 }
 
 /** `invalid_token` for a 401 whose WWW-Authenticate names the error, else the body's message. */
-function describeRejection(challenge: unknown, body: unknown): string {
+function describeRejection(challenge: unknown, body: unknown): Text {
   const code = typeof challenge === 'string' ? /error="([^"]+)"/.exec(challenge)?.[1] : undefined;
   return code ?? summarize(body);
 }
@@ -101,20 +104,24 @@ const loggingFetch: typeof fetch = async (input, init) => {
     logOutcome(id, response.status, describeAuthCall(pathOf(url), response.status));
     return response;
   } catch (error) {
-    logOutcome(id, 'failed', error instanceof Error ? error.message : 'network error');
+    logOutcome(
+      id,
+      'failed',
+      error instanceof Error ? error.message : ({ t }) => t.events.networkError,
+    );
     throw error;
   }
 };
 
-function describeAuthCall(path: string, status: number): string {
+function describeAuthCall(path: string, status: number): Text {
   const ok = status >= 200 && status < 300;
   switch (path) {
     case '/user/refresh':
-      return ok ? 'new token pair' : 'refresh token rejected';
+      return ({ t }) => (ok ? t.events.newTokenPair : t.events.refreshTokenRejected);
     case '/user/login':
-      return ok ? 'signed in' : 'sign-in refused';
+      return ({ t }) => (ok ? t.events.signedIn : t.events.signInRefused);
     case '/user/logout':
-      return ok ? 'session revoked' : '';
+      return ok ? ({ t }) => t.events.sessionRevoked : '';
     default:
       return '';
   }
@@ -135,22 +142,19 @@ logTraffic(publicApi);
 auth.on('refresh', (_tokens, source) => {
   countRefresh(source);
   if (source === 'other-tab') {
-    logNote('another tab refreshed the tokens; this tab uses them (source: other-tab)');
+    logNote(({ t }) => t.events.otherTabRefreshed);
   }
 });
 auth.on('tokens', (pair, { reason, source }) => {
   if (pair === null && source === 'other-tab') {
-    logNote(
-      reason === 'logout'
-        ? 'another tab signed out; this tab is signed out too'
-        : 'another tab lost the session; this tab is signed out too',
+    logNote(({ t }) =>
+      reason === 'logout' ? t.events.otherTabSignedOut : t.events.otherTabLostSession,
     );
   }
 });
 auth.on('refreshError', (error, fatal) => {
-  logNote(
-    fatal
-      ? 'refresh refused: the session is over; every waiting request is rejected'
-      : `refresh failed (${error instanceof Error ? error.message : 'network'}); the session is kept`,
+  const reason = error instanceof Error ? error.message : null;
+  logNote(({ t }) =>
+    fatal ? t.events.refreshRefused : t.events.refreshFailed(reason ?? t.events.network),
   );
 });

@@ -1,28 +1,33 @@
 import axios from 'axios';
 import { isHttpError, isSessionExpiredError } from '@seamless/client';
 import { summarize } from './demo.ts';
+import { say, type Text } from './i18n/index.ts';
 
 /** A sentence for the user about why a call failed. */
-export function describeError(error: unknown): string {
+export function describeError(error: unknown): Text {
   if (isSessionExpiredError(error)) {
-    return 'Rejected: the session expired';
+    return ({ t }) => t.errors.sessionExpired;
   }
   if (axios.isAxiosError(error)) {
-    if (!error.response) {
-      return `No answer: ${error.message}`;
+    const { response, message } = error;
+    if (!response) {
+      return ({ t }) => t.errors.noAnswer(message);
     }
-    const message = summarize(error.response.data);
-    return `${error.response.status}${message ? ` ${message}` : ''}`;
+    const summary = summarize(response.data);
+    return (i18n) => {
+      const text = say(summary, i18n);
+      return `${response.status}${text ? ` ${text}` : ''}`;
+    };
   }
   if (isHttpError(error)) {
     if (error.status === 401) {
-      return 'Invalid username or password';
+      return ({ t }) => t.errors.invalidCredentials;
     }
     if (error.status === 429) {
-      const wait = error.retryAfter === undefined ? 'a little' : `${error.retryAfter}s`;
-      return `Too many attempts: wait ${wait} and try again`;
+      const { retryAfter } = error;
+      return ({ t }) => t.errors.tooManyAttempts(retryAfter);
     }
     return `${error.status} ${error.message}`;
   }
-  return error instanceof Error ? error.message : 'Something went wrong';
+  return error instanceof Error ? error.message : ({ t }) => t.errors.unknown;
 }

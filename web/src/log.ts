@@ -1,8 +1,10 @@
 /**
  * The demo's own record of what went over the wire: every request with its status,
  * plus notes about refreshes, and the counters shown on the dashboard. It is a plain
- * store that React reads through `useSyncExternalStore`.
+ * store that React reads through `useSyncExternalStore`. Details are kept as phrases and
+ * worded when shown, so that a switch of language rewords the whole log.
  */
+import type { Text } from './i18n/index.ts';
 
 /** What a log line stands for. */
 export type LogKind =
@@ -24,7 +26,7 @@ export interface LogEntry {
   readonly method: string;
   readonly path: string;
   readonly status: LogStatus;
-  readonly detail: string;
+  readonly detail: Text;
 }
 
 export interface Counters {
@@ -77,7 +79,7 @@ export function getLogState(): LogState {
 }
 
 /** Records a request that was just sent and returns its line's id. */
-export function logRequest(kind: LogKind, method: string, path: string, detail = ''): number {
+export function logRequest(kind: LogKind, method: string, path: string, detail: Text = ''): number {
   const id = nextId++;
   const entry: LogEntry = {
     id,
@@ -94,7 +96,7 @@ export function logRequest(kind: LogKind, method: string, path: string, detail =
 }
 
 /** Records the outcome of the request logged as `id`. */
-export function logOutcome(id: number, status: LogStatus, detail?: string): void {
+export function logOutcome(id: number, status: LogStatus, detail?: Text): void {
   const counters = status === 401 ? bump('unauthorized') : state.counters;
   const entries = state.entries.map((entry) =>
     entry.id === id ? { ...entry, status, detail: detail ?? entry.detail } : entry,
@@ -103,7 +105,7 @@ export function logOutcome(id: number, status: LogStatus, detail?: string): void
 }
 
 /** Records something that happened without a request from this tab. */
-export function logNote(detail: string): void {
+export function logNote(detail: Text): void {
   const entry: LogEntry = {
     id: nextId++,
     at: Date.now(),

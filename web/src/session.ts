@@ -5,18 +5,19 @@
  */
 import type { Session, TokensChange } from '@seamless/client';
 import { auth } from './demo.ts';
+import type { Phrase } from './i18n/index.ts';
 
 export interface SessionState {
   /** `undefined` until the client has said what is stored, null when signed out. */
   readonly session: Session | null | undefined;
   /** Why the last session ended, shown under "Session expired"; null while signed in. */
-  readonly ended: string | null;
+  readonly ended: Phrase | null;
 }
 
 let state: SessionState = { session: undefined, ended: null };
 const listeners = new Set<() => void>();
 /** Set just before this tab signs out on purpose, to say why in the banner. */
-let pendingReason: string | null = null;
+let pendingReason: Phrase | null = null;
 /** The newest change being read, so that a slower read of an older one is dropped. */
 let latestChange = 0;
 
@@ -27,16 +28,14 @@ function commit(patch: Partial<SessionState>): void {
   }
 }
 
-function endedBecause({ reason, source }: TokensChange): string {
+function endedBecause({ reason, source }: TokensChange): Phrase {
   if (reason === 'expired') {
-    return 'The server refused the refresh token (expired, revoked or reused). Sign in again.';
+    return ({ t }) => t.ended.refreshRefused;
   }
   if (source === 'other-tab') {
-    return reason === 'logout'
-      ? 'You signed out in another tab.'
-      : 'Another tab cleared the tokens.';
+    return ({ t }) => (reason === 'logout' ? t.ended.otherTabSignedOut : t.ended.otherTabCleared);
   }
-  return 'The session has ended.';
+  return ({ t }) => t.ended.ended;
 }
 
 auth.on('tokens', (tokens, change) => {
@@ -66,7 +65,7 @@ export function getSessionState(): SessionState {
 }
 
 /** Signs this tab (and every other tab) out, remembering why for the banner. */
-export async function signOut(reason: string): Promise<void> {
+export async function signOut(reason: Phrase): Promise<void> {
   pendingReason = reason;
   await auth.logout();
 }

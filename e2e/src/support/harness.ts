@@ -28,6 +28,8 @@ export interface HarnessOptions {
   readonly username?: string;
   /** Extra server environment, e.g. `{ ACCESS_TOKEN_TTL: '4s' }`. */
   readonly env?: Record<string, string>;
+  /** The browser's language (`navigator.languages`, `Accept-Language`); `en-US` by default. */
+  readonly locale?: string;
 }
 
 /** A viewport that fits the two columns of the dashboard. */
@@ -63,7 +65,11 @@ export async function withHarness(
   let server: RunningServer | undefined;
   try {
     server = await startServer(options.env);
-    const context = await browser.newContext({ viewport: VIEWPORT });
+    // A fixed language, so that the page's words do not depend on the machine's.
+    const context = await browser.newContext({
+      viewport: VIEWPORT,
+      locale: options.locale ?? 'en-US',
+    });
     context.setDefaultTimeout(15_000);
     const account = await createAccount(
       server.url,
@@ -79,11 +85,9 @@ export async function withHarness(
       openTab: async () => {
         const page = await context.newPage();
         await page.goto(url);
-        // The app shows the form or the dashboard once it has read the stored tokens.
-        await page
-          .getByRole('button', { name: 'Log in' })
-          .or(page.getByRole('button', { name: 'Log out' }))
-          .waitFor();
+        // The app shows the form or the dashboard once it has read the stored tokens,
+        // in whichever language it speaks.
+        await page.getByRole('button', { name: /^(Log in|Log out|登录|退出登录)$/ }).waitFor();
         return page;
       },
       screenshot: async (page, name) => {

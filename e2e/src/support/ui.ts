@@ -24,18 +24,25 @@ export async function signIn(page: Page, account: Account): Promise<void> {
   await page.getByRole('button', { name: 'Log out' }).waitFor();
 }
 
-/** The answers currently shown under the call buttons ("bbb", "…", an error). */
-export async function answers(page: Page): Promise<string[]> {
-  const outputs = page.getByRole('region', { name: 'Answers' }).getByRole('status');
+/**
+ * The answers currently shown under the call buttons ("bbb", "…", an error), in the
+ * region named `region` (the English name unless the page speaks another language).
+ */
+export async function answers(page: Page, region = 'Answers'): Promise<string[]> {
+  const outputs = page.getByRole('region', { name: region, exact: true }).getByRole('status');
   return (await outputs.allTextContents()).map((text) => text.trim());
 }
 
 /** Waits until the page shows `count` answers and none is still pending; returns them. */
-export async function settledAnswers(page: Page, count: number): Promise<string[]> {
+export async function settledAnswers(
+  page: Page,
+  count: number,
+  region = 'Answers',
+): Promise<string[]> {
   let shown: string[] = [];
   await waitUntil(
     async () => {
-      shown = await answers(page);
+      shown = await answers(page, region);
       return shown.length === count && shown.every((answer) => answer !== '…');
     },
     `${count} answers are shown (last seen: ${JSON.stringify(shown)})`,

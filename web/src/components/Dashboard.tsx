@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { Session } from '@seamless/client';
 import { api } from '../demo.ts';
 import { describeError } from '../errors.ts';
+import { say, useI18n, type Text } from '../i18n/index.ts';
 import { spoilSignature } from '../spoil.ts';
 import { logNote } from '../log.ts';
 import { replaceAccessToken, signOut } from '../session.ts';
@@ -21,7 +22,7 @@ interface Answer {
   readonly key: number;
   readonly request: string;
   readonly outcome: 'pending' | 'ok' | 'error';
-  readonly text: string;
+  readonly text: Text;
 }
 
 let answerKey = 0;
@@ -29,8 +30,10 @@ let answerKey = 0;
 /** The signed-in view: who you are, buttons that exercise the client, tokens and sessions. */
 export function Dashboard({ session }: DashboardProps) {
   const { tokens } = session;
+  const i18n = useI18n();
+  const { t } = i18n;
   const [me, setMe] = useState<Me | null>(null);
-  const [meError, setMeError] = useState<string | null>(null);
+  const [meError, setMeError] = useState<Text | null>(null);
   const [answers, setAnswers] = useState<readonly Answer[]>([]);
   const [spoiled, setSpoiled] = useState<string | null>(null);
 
@@ -54,7 +57,7 @@ export function Dashboard({ session }: DashboardProps) {
       text: '…',
     }));
     setAnswers(batch);
-    const settle = (key: number, outcome: Answer['outcome'], text: string): void =>
+    const settle = (key: number, outcome: Answer['outcome'], text: Text): void =>
       setAnswers((previous) =>
         previous.map((answer) => (answer.key === key ? { ...answer, outcome, text } : answer)),
       );
@@ -70,7 +73,7 @@ export function Dashboard({ session }: DashboardProps) {
     const token = spoilSignature(tokens.access_token);
     await replaceAccessToken(token);
     setSpoiled(token);
-    logNote('access token spoiled: its signature was replaced, so the server will reject it');
+    logNote(({ t }) => t.events.spoiled);
   }
 
   return (
@@ -81,47 +84,43 @@ export function Dashboard({ session }: DashboardProps) {
         </div>
         <div className="account-text">
           <h2 id="account-title">
-            {me ? (
-              <>
-                Signed in as <span className="username">{me.username}</span>
-              </>
-            ) : (
-              'Signed in'
-            )}
+            {me
+              ? t.account.signedInAs(<span className="username">{me.username}</span>)
+              : t.account.signedIn}
           </h2>
           <p className="muted">
-            {me ? `User #${me.id} · GET /user/me` : (meError ?? 'Asking GET /user/me…')}
+            {me
+              ? t.account.user(String(me.id))
+              : meError !== null
+                ? say(meError, i18n)
+                : t.account.asking}
           </p>
         </div>
-        <button type="button" onClick={() => void signOut('You logged out.')}>
-          Log out
+        <button type="button" onClick={() => void signOut(({ t }) => t.ended.loggedOut)}>
+          {t.account.logOut}
         </button>
       </section>
 
       <section className="card" aria-labelledby="try-title">
-        <h2 id="try-title">Try it</h2>
-        <p className="muted">
-          <code>/aaa</code> is public, <code>/bbb</code> needs the access token. Spoil the token,
-          then fire requests together: they all get a 401, the client refreshes once and replays
-          each of them.
-        </p>
+        <h2 id="try-title">{t.tryIt.title}</h2>
+        <p className="muted">{t.tryIt.intro}</p>
         <div className="row wrap">
           <button type="button" onClick={() => call(['/aaa'])}>
-            Call /aaa
+            {t.tryIt.callAaa}
           </button>
           <button type="button" className="primary" onClick={() => call(['/bbb'])}>
-            Call /bbb
+            {t.tryIt.callBbb}
           </button>
           <button type="button" onClick={() => call(['/bbb', '/bbb', '/bbb'])}>
-            Send 3 concurrent requests
+            {t.tryIt.sendConcurrent}
           </button>
           <button type="button" className="danger" onClick={() => void expireAccessToken()}>
-            Expire access token
+            {t.tryIt.expireAccessToken}
           </button>
         </div>
-        <section className="answers" aria-label="Answers">
+        <section className="answers" aria-label={t.tryIt.answers}>
           {answers.length === 0 ? (
-            <p className="muted small">Answers appear here.</p>
+            <p className="muted small">{t.tryIt.noAnswers}</p>
           ) : (
             <ol>
               {answers.map((answer) => (
@@ -130,7 +129,7 @@ export function Dashboard({ session }: DashboardProps) {
                   <span className="arrow" aria-hidden="true">
                     →
                   </span>
-                  <output>{answer.text}</output>
+                  <output>{say(answer.text, i18n)}</output>
                 </li>
               ))}
             </ol>

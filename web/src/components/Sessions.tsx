@@ -3,6 +3,7 @@ import { api, auth } from '../demo.ts';
 import { describeError } from '../errors.ts';
 import { describeUserAgent, formatWhen } from '../format.ts';
 import { useNow } from '../hooks.ts';
+import { say, useI18n, type Text } from '../i18n/index.ts';
 import { signOut } from '../session.ts';
 
 /** One entry of GET /user/sessions. */
@@ -18,9 +19,11 @@ interface SessionInfo {
 /** Every session of the user, each with a Revoke button; revoking this device's signs out. */
 export function Sessions() {
   const [sessions, setSessions] = useState<readonly SessionInfo[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Text | null>(null);
   const [busy, setBusy] = useState<string | number | null>(null);
   const now = useNow(5000);
+  const i18n = useI18n();
+  const { t } = i18n;
 
   const load = useCallback(async (): Promise<void> => {
     try {
@@ -52,7 +55,7 @@ export function Sessions() {
     try {
       await api.delete(`/user/sessions/${encodeURIComponent(String(session.id))}`);
       if (session.current) {
-        await signOut("This device's session was revoked.");
+        await signOut(({ t }) => t.ended.revokedHere);
         return;
       }
       await load();
@@ -64,32 +67,35 @@ export function Sessions() {
   }
 
   return (
-    <section className="card" aria-label="Sessions">
+    <section className="card" aria-label={t.sessions.title}>
       <div className="card-head">
-        <h2>Sessions</h2>
+        <h2>{t.sessions.title}</h2>
         <button type="button" className="ghost small" onClick={() => void load()}>
-          Reload
+          {t.sessions.reload}
         </button>
       </div>
       {error !== null && (
         <p className="form-error" role="alert">
-          {error}
+          {say(error, i18n)}
         </p>
       )}
       {sessions === null ? (
-        <p className="muted small">Loading GET /user/sessions…</p>
+        <p className="muted small">{t.sessions.loading}</p>
       ) : (
         <ul className="sessions">
           {sessions.map((session) => (
             <li key={session.id} className={session.current ? 'session current' : 'session'}>
               <div className="session-main">
                 <div className="session-device">
-                  {describeUserAgent(session.userAgent)}
-                  {session.current && <span className="tag tag-ok">this device</span>}
+                  {describeUserAgent(session.userAgent, i18n)}
+                  {session.current && <span className="tag tag-ok">{t.sessions.thisDevice}</span>}
                 </div>
                 <div className="muted small">
-                  {session.ip ?? 'unknown IP'} · created {formatWhen(session.createdAt, now)} · last
-                  used {formatWhen(session.lastUsedAt, now)}
+                  {t.sessions.times(
+                    session.ip ?? t.sessions.unknownIp,
+                    formatWhen(session.createdAt, now, i18n),
+                    formatWhen(session.lastUsedAt, now, i18n),
+                  )}
                 </div>
               </div>
               <button
@@ -98,7 +104,7 @@ export function Sessions() {
                 disabled={busy !== null}
                 onClick={() => void revoke(session)}
               >
-                Revoke
+                {t.sessions.revoke}
               </button>
             </li>
           ))}

@@ -1,10 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import { auth, publicApi } from '../demo.ts';
 import { describeError } from '../errors.ts';
+import { say, useI18n, type Phrase, type Text } from '../i18n/index.ts';
 
 interface SignInProps {
   /** Why the previous session ended, if it did. */
-  readonly ended: string | null;
+  readonly ended: Phrase | null;
 }
 
 /** The sign-in form, with a way to create an account, and the reason the last session ended. */
@@ -12,7 +13,9 @@ export function SignIn({ ended }: SignInProps) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Text | null>(null);
+  const i18n = useI18n();
+  const { t } = i18n;
 
   async function run(register: boolean): Promise<void> {
     setBusy(true);
@@ -38,18 +41,15 @@ export function SignIn({ ended }: SignInProps) {
     <>
       {ended !== null && (
         <div className="banner" role="alert">
-          <strong>Session expired</strong>
-          <span>{ended}</span>
+          <strong>{t.signIn.sessionExpired}</strong>
+          <span>{ended(i18n)}</span>
         </div>
       )}
       <section className="card signin" aria-labelledby="signin-title">
-        <h2 id="signin-title">Sign in</h2>
-        <p className="muted">
-          The server answers with a short-lived access token and a rotating refresh token; the
-          client library keeps you signed in by refreshing them silently.
-        </p>
+        <h2 id="signin-title">{t.signIn.title}</h2>
+        <p className="muted">{t.signIn.intro}</p>
         <form onSubmit={onSubmit}>
-          <label htmlFor="username">Username</label>
+          <label htmlFor="username">{t.signIn.username}</label>
           <input
             id="username"
             name="username"
@@ -58,7 +58,7 @@ export function SignIn({ ended }: SignInProps) {
             onChange={(event) => setUsername(event.target.value)}
             required
           />
-          <label htmlFor="password">Password</label>
+          <label htmlFor="password">{t.signIn.password}</label>
           <input
             id="password"
             name="password"
@@ -70,26 +70,23 @@ export function SignIn({ ended }: SignInProps) {
           />
           {error !== null && (
             <p className="form-error" role="alert">
-              {error}
+              {say(error, i18n)}
             </p>
           )}
           <div className="row">
             <button type="submit" className="primary" disabled={busy}>
-              Log in
+              {t.signIn.logIn}
             </button>
             <button
               type="button"
               disabled={busy || username === '' || password === ''}
               onClick={() => void run(true)}
             >
-              Register
+              {t.signIn.register}
             </button>
           </div>
         </form>
-        <p className="hint">
-          Demo account: <code>guang</code> / <code>123456</code>. New accounts need a password of at
-          least 8 characters.
-        </p>
+        <p className="hint">{t.signIn.hint}</p>
       </section>
     </>
   );

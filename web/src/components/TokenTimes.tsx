@@ -1,6 +1,7 @@
 import type { Session } from '@seamless/client';
-import { formatDuration } from '../format.ts';
+import { formatDuration, formatTime } from '../format.ts';
 import { useNow } from '../hooks.ts';
+import { useI18n } from '../i18n/index.ts';
 
 interface TokenTimesProps {
   readonly session: Session;
@@ -16,6 +17,7 @@ interface CountdownProps {
 }
 
 function Countdown({ label, remainingMs, totalMs, note }: CountdownProps) {
+  const i18n = useI18n();
   const fraction =
     remainingMs !== null && totalMs !== null && totalMs > 0
       ? Math.min(1, Math.max(0, remainingMs / totalMs))
@@ -27,7 +29,7 @@ function Countdown({ label, remainingMs, totalMs, note }: CountdownProps) {
       <div className="countdown-head">
         <span className="countdown-label">{label}</span>
         <span className={`countdown-value level-${level}`} role="timer" aria-label={label}>
-          {remainingMs === null ? 'unknown' : formatDuration(remainingMs)}
+          {remainingMs === null ? i18n.t.tokens.unknown : formatDuration(remainingMs, i18n)}
         </span>
       </div>
       <div className="meter" aria-hidden="true">
@@ -47,6 +49,8 @@ function Countdown({ label, remainingMs, totalMs, note }: CountdownProps) {
  */
 export function TokenTimes({ session, spoiled }: TokenTimesProps) {
   const now = useNow();
+  const i18n = useI18n();
+  const { t } = i18n;
   const { tokens, claims, expiresAt, refreshExpiresAt } = session;
   const accessTotal = tokens.expires_in !== undefined ? tokens.expires_in * 1000 : null;
   const refreshTotal =
@@ -55,44 +59,44 @@ export function TokenTimes({ session, spoiled }: TokenTimesProps) {
 
   return (
     <section className="card" aria-labelledby="tokens-title">
-      <h2 id="tokens-title">Tokens</h2>
+      <h2 id="tokens-title">{t.tokens.title}</h2>
       <div className="countdowns">
         <Countdown
-          label="Access token"
+          label={t.tokens.accessToken}
           remainingMs={expiresAt === null ? null : expiresAt - now}
           totalMs={accessTotal}
-          note="JWT exp; refreshed shortly before it runs out"
+          note={t.tokens.accessNote}
         />
         <Countdown
-          label="Refresh token"
+          label={t.tokens.refreshToken}
           remainingMs={refreshExpiresAt === null ? null : refreshExpiresAt - now}
           totalMs={refreshTotal}
-          note="refresh_expires_in; every refresh starts it again"
+          note={t.tokens.refreshNote}
         />
       </div>
-      <div className="jwt" title="header . payload . signature">
+      <div className="jwt" title={t.tokens.parts} translate="no">
         <span className="jwt-header">{header.slice(0, 14)}…</span>.
         <span className="jwt-payload">{payload.slice(0, 22)}…</span>.
         <span className={spoiled ? 'jwt-signature spoiled' : 'jwt-signature'}>
           {signature.slice(0, 14)}…
         </span>
-        {spoiled && <span className="tag tag-danger">spoiled signature</span>}
+        {spoiled && <span className="tag tag-danger">{t.tokens.spoiled}</span>}
       </div>
       {Object.keys(claims).length > 0 && (
         <p className="muted small claims">
           {claims.username !== undefined && (
             <span>
-              username <code>{claims.username}</code>
+              {t.tokens.username} <code>{claims.username}</code>
             </span>
           )}
           {claims.sid !== undefined && (
             <span>
-              session <code>{String(claims.sid).slice(0, 8)}</code>
+              {t.tokens.session} <code>{String(claims.sid).slice(0, 8)}</code>
             </span>
           )}
           {claims.exp !== undefined && (
             <span>
-              exp <code>{new Date(claims.exp * 1000).toLocaleTimeString()}</code>
+              {t.tokens.exp} <code>{formatTime(claims.exp * 1000, i18n)}</code>
             </span>
           )}
         </p>
