@@ -1,43 +1,38 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
+import {
+  AccessTokenVerifier,
+  StaticKeySource,
+  verificationKey,
+  type Principal,
+} from '@seamless/nest/core';
+import { SignJWT } from 'jose';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { KeysService } from '../keys/keys.service';
 
-/** Who a valid access token speaks for; attached to the request by the guard. */
-export interface Principal {
-  userId: number;
-  username: string;
-  sessionId: string;
-  /** Expiry, epoch seconds. */
-  exp: number;
-}
-
-interface CacheEntry {
-  principal: Principal;
-  expiresAtMs: number;
-}
-
-const CACHE_SIZE = 10_000;
-const REJECTED_CACHE_SIZE = 1_000;
-const REJECTED_TTL_MS = 60_000;
-const MAX_TOKEN_LENGTH = 4096;
+export type { Principal };
 
 /**
- * Signs access tokens with the current key and verifies them against the key their
- * `kid` names, with that key's algorithm pinned. A verified token is remembered until
- * its `exp` (bounded), so the guarded path costs one map lookup, not a signature check.
+ * Signs access tokens with the current key, and checks them with the same verifier every
+ * service that trusts Seamless uses (`@seamless/nest/core`), its key source being this
+ * server's own keys. Verified tokens are remembered until their `exp` (bounded), so the
+ * guarded path mostly costs one map lookup, not a signature check.
  */
 @Injectable()
 export class AccessTokenService {
-  private readonly verified = new Map<string, CacheEntry>();
-  private readonly rejected = new Map<string, number>();
+  private readonly verifier: AccessTokenVerifier;
 
   constructor(
     private readonly keys: KeysService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.verifier = new AccessTokenVerifier({
+      issuer: config.jwtIssuer,
+      audience: config.jwtAudience,
+      keys: new StaticKeySource(keys.all().map((key) => verificationKey(key.kid, key.publicKey))),
+    });
+  }
 
   get ttlSeconds(): number {
     return this.config.accessTokenTtl;
@@ -62,23 +57,7 @@ export class AccessTokenService {
    * recently rejected, `undefined` when the token has to be verified.
    */
   lookup(token: string): Principal | null | undefined {
-    const now = Date.now();
-    const hit = this.verified.get(token);
-    if (hit) {
-      if (hit.expiresAtMs > now) {
-        return hit.principal;
-      }
-      this.verified.delete(token);
-      return null;
-    }
-    const rejectedUntil = this.rejected.get(token);
-    if (rejectedUntil !== undefined) {
-      if (rejectedUntil > now) {
-        return null;
-      }
-      this.rejected.delete(token);
-    }
-    return undefined;
+    return this.verifier.lookup(token);
   }
 
   /**
@@ -86,56 +65,7 @@ export class AccessTokenService {
    * undefined for any token that must not pass.
    */
   async verify(token: string): Promise<Principal | undefined> {
-    const principal = await this.verifySignature(token);
-    if (principal) {
-      remember(this.verified, token, { principal, expiresAtMs: principal.exp * 1000 }, CACHE_SIZE);
-    } else {
-      remember(this.rejected, token, Date.now() + REJECTED_TTL_MS, REJECTED_CACHE_SIZE);
-    }
-    return principal;
+    const verdict = await this.verifier.check(token);
+    return verdict.ok ? verdict.principal : undefined;
   }
-
-  private async verifySignature(token: string): Promise<Principal | undefined> {
-    if (token.length > MAX_TOKEN_LENGTH) {
-      return undefined;
-    }
-    try {
-      const header = decodeProtectedHeader(token);
-      const key = typeof header.kid === 'string' ? this.keys.find(header.kid) : undefined;
-      // The key decides the algorithm: `none`, or HMAC keyed with a public key, never gets a say.
-      if (!key || header.alg !== key.alg) {
-        return undefined;
-      }
-      const { payload } = await jwtVerify(token, key.publicKey, {
-        algorithms: [key.alg],
-        issuer: this.config.jwtIssuer,
-        audience: this.config.jwtAudience,
-        typ: 'at+jwt',
-        requiredClaims: ['sub', 'jti', 'iat', 'exp', 'sid'],
-      });
-      const { userId, username, sid, exp } = payload;
-      if (
-        typeof userId !== 'number' ||
-        typeof username !== 'string' ||
-        typeof sid !== 'string' ||
-        typeof exp !== 'number'
-      ) {
-        return undefined;
-      }
-      return { userId, username, sessionId: sid, exp };
-    } catch {
-      return undefined;
-    }
-  }
-}
-
-/** Bounded insert: when full, the oldest entry goes (a Map iterates in insertion order). */
-function remember<V>(map: Map<string, V>, key: string, value: V, limit: number): void {
-  if (map.size >= limit) {
-    const oldest = map.keys().next();
-    if (!oldest.done) {
-      map.delete(oldest.value);
-    }
-  }
-  map.set(key, value);
 }
