@@ -1,4 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import {
+  randomBytes,
+  sign as cryptoSign,
+  type KeyObject,
+  type SignKeyObjectInput,
+} from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   AccessTokenVerifier,
@@ -6,10 +11,10 @@ import {
   verificationKey,
   type Principal,
 } from '@seamless/nest/core';
-import { SignJWT } from 'jose';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { KeysService } from '../keys/keys.service';
+import type { SigningKey } from '../keys/signing-keys';
 
 export type { Principal };
 
@@ -22,9 +27,10 @@ export type { Principal };
 @Injectable()
 export class AccessTokenService {
   private readonly verifier: AccessTokenVerifier;
+  private readonly signer: Signer;
 
   constructor(
-    private readonly keys: KeysService,
+    keys: KeysService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.verifier = new AccessTokenVerifier({
@@ -32,24 +38,33 @@ export class AccessTokenService {
       audience: config.jwtAudience,
       keys: new StaticKeySource(keys.all().map((key) => verificationKey(key.kid, key.publicKey))),
     });
+    this.signer = signer(keys.current);
   }
 
   get ttlSeconds(): number {
     return this.config.accessTokenTtl;
   }
 
-  async sign(user: { id: number; username: string }, sessionId: string): Promise<string> {
-    const key = this.keys.current;
+  /**
+   * A new access token, signed with `node:crypto` directly: the compact JWS jose's
+   * SignJWT made before, for a fraction of its CPU time (docs/KEYS.md).
+   */
+  sign(user: { id: number; username: string }, sessionId: string): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({ userId: user.id, username: user.username, sid: sessionId })
-      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
-      .setIssuer(this.config.jwtIssuer)
-      .setAudience(this.config.jwtAudience)
-      .setSubject(String(user.id))
-      .setJti(randomBytes(12).toString('base64url'))
-      .setIssuedAt(now)
-      .setExpirationTime(now + this.config.accessTokenTtl)
-      .sign(key.privateKey);
+    const claims = {
+      userId: user.id,
+      username: user.username,
+      sid: sessionId,
+      iss: this.config.jwtIssuer,
+      aud: this.config.jwtAudience,
+      sub: String(user.id),
+      jti: randomBytes(12).toString('base64url'),
+      iat: now,
+      exp: now + this.config.accessTokenTtl,
+    };
+    const input = `${this.signer.header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+    const signature = cryptoSign(this.signer.hash, Buffer.from(input), this.signer.key);
+    return Promise.resolve(`${input}.${signature.toString('base64url')}`);
   }
 
   /**
@@ -67,5 +82,27 @@ export class AccessTokenService {
   async verify(token: string): Promise<Principal | undefined> {
     const verdict = await this.verifier.check(token);
     return verdict.ok ? verdict.principal : undefined;
+  }
+}
+
+interface Signer {
+  /** The encoded protected header, the same for every token of the key. */
+  header: string;
+  hash: string | null;
+  key: KeyObject | SignKeyObjectInput;
+}
+
+function signer(key: SigningKey): Signer {
+  const header = Buffer.from(
+    JSON.stringify({ alg: key.alg, kid: key.kid, typ: 'at+jwt' }),
+  ).toString('base64url');
+  switch (key.alg) {
+    case 'ES256':
+      // JWS carries ECDSA signatures as r‖s (IEEE P1363), not DER.
+      return { header, hash: 'sha256', key: { key: key.privateKey, dsaEncoding: 'ieee-p1363' } };
+    case 'EdDSA':
+      return { header, hash: null, key: key.privateKey };
+    case 'RS256':
+      return { header, hash: 'sha256', key: key.privateKey };
   }
 }
