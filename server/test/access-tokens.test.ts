@@ -3,8 +3,12 @@ import { createHmac, createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
-import { decodeJwtPart, type TokenPair } from './support/http';
-import { serveFreshDatabase } from './support/server';
+import { loadConfig } from '../src/config/config';
+import { KeysService } from '../src/keys/keys.service';
+import { generateRefreshTokenSecret, generateSigningJwk } from '../src/keys/signing-keys';
+import { createTestDatabase } from './support/databases';
+import { Api, decodeJwtPart, type TokenPair } from './support/http';
+import { serveFreshDatabase, startServer } from './support/server';
 
 const b64 = (value: unknown) =>
   Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
@@ -179,5 +183,41 @@ describe('access tokens', () => {
 
   it('keeps accepting the genuine token after all of the above', async () => {
     assert.equal((await fixture.api.get('/bbb', pair.access_token)).status, 200);
+  });
+});
+
+describe('access tokens of every key type', () => {
+  for (const alg of ['ES256', 'EdDSA', 'RS256'] as const) {
+    it(`signs with an ${alg} key and verifies what it signed`, async () => {
+      const db = await createTestDatabase('sqlite');
+      const server = await startServer({
+        DATABASE_URL: db.url,
+        JWT_SIGNING_KEYS: JSON.stringify([await generateSigningJwk(alg)]),
+        REFRESH_TOKEN_SECRET: generateRefreshTokenSecret(),
+      });
+      try {
+        const api = new Api(server.url);
+        const { access_token: token } = (await api.login('guang', '123456')).body;
+        assert.equal(decodeJwtPart(token, 0).alg, alg);
+        assert.equal((await api.get('/bbb', token)).status, 200);
+        const jwks = await api.get<{ keys: { alg: string }[] }>('/.well-known/jwks.json');
+        assert.deepEqual(
+          jwks.body.keys.map((key) => key.alg),
+          [alg],
+        );
+      } finally {
+        await server.close();
+        await db.drop();
+      }
+    });
+  }
+
+  it('refuses an RSA key shorter than 2048 bits at start, naming the variable', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const config = loadConfig({
+      JWT_SIGNING_KEYS: JSON.stringify([privateKey.export({ format: 'jwk' })]),
+      REFRESH_TOKEN_SECRET: generateRefreshTokenSecret(),
+    });
+    await assert.rejects(KeysService.create(config), /JWT_SIGNING_KEYS: .*2048/);
   });
 });
