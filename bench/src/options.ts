@@ -44,7 +44,7 @@ function positiveInteger(value: string, what: string): number {
 /**
  * Reads the options from `--name=value` flags, falling back to BENCH_* variables:
  * duration, warmup (seconds), connections, databases (sqlite,mysql), scenarios,
- * targets, storm (on/off), storm-connections, repeat, pin (on/off), server-cpus, load-cpus,
+ * targets, storm (on/off), storm-connections, many-tokens, repeat, pin (on/off), server-cpus, load-cpus,
  * server-node-args, out (RESULTS.md path; `--no-write` for none).
  */
 export function parseOptions(
@@ -108,6 +108,7 @@ export function parseOptions(
       targets,
       storm: on('storm', true),
       stormConnections: positiveInteger(get('storm-connections') ?? '8', 'storm-connections'),
+      manyTokens: positiveInteger(get('many-tokens') ?? '20000', 'many-tokens'),
       repeat: positiveInteger(get('repeat') ?? '1', 'repeat'),
       mysqlUrl,
       serverCpus: get('server-cpus') ?? pinning.serverCpus,
