@@ -1,3 +1,4 @@
+import { BoundedMap } from './bounded-map';
 import type { KeySource, VerificationKey } from './keys';
 
 /** Who a valid access token speaks for. */
@@ -72,13 +73,14 @@ const rejected = (reason: RejectReason): Verdict => ({ ok: false, reason });
  * a rejected one for a minute, so a repeated token costs a map lookup.
  */
 export class AccessTokenVerifier {
-  private readonly verified = new Map<string, Principal>();
-  private readonly rejected = new Map<string, { until: number; reason: RejectReason }>();
-  private readonly headers = new Map<string, Header | null>();
-  private readonly cacheSize: number;
+  private readonly verified: BoundedMap<Principal>;
+  private readonly rejected = new BoundedMap<{ until: number; reason: RejectReason }>(
+    REJECTED_CACHE_SIZE,
+  );
+  private readonly headers = new BoundedMap<Header | null>(HEADER_CACHE_SIZE);
 
   constructor(private readonly options: AccessTokenVerifierOptions) {
-    this.cacheSize = options.cacheSize ?? DEFAULT_CACHE_SIZE;
+    this.verified = new BoundedMap(options.cacheSize ?? DEFAULT_CACHE_SIZE);
   }
 
   /**
@@ -180,7 +182,7 @@ export class AccessTokenVerifier {
       return known;
     }
     const header = parseHeader(segment);
-    remember(this.headers, segment, header, HEADER_CACHE_SIZE);
+    this.headers.set(segment, header);
     return header;
   }
 
@@ -245,14 +247,9 @@ export class AccessTokenVerifier {
   /** Remembers an answer that will not change: every outcome but a missing key or a future token. */
   private remember(token: string, verdict: Verdict): Verdict {
     if (verdict.ok) {
-      remember(this.verified, token, verdict.principal, this.cacheSize);
+      this.verified.set(token, verdict.principal);
     } else if (verdict.reason !== 'unknown_key' && verdict.reason !== 'not_yet_valid') {
-      remember(
-        this.rejected,
-        token,
-        { until: Date.now() + REJECTED_TTL_MS, reason: verdict.reason },
-        REJECTED_CACHE_SIZE,
-      );
+      this.rejected.set(token, { until: Date.now() + REJECTED_TTL_MS, reason: verdict.reason });
     }
     return verdict;
   }
@@ -307,15 +304,4 @@ function parseObject(text: string): Record<string, unknown> | undefined {
 
 function hasAudience(aud: unknown, audience: string): boolean {
   return aud === audience || (Array.isArray(aud) && aud.includes(audience));
-}
-
-/** Bounded insert: when full, the oldest entry goes (a Map iterates in insertion order). */
-function remember<V>(map: Map<string, V>, key: string, value: V, limit: number): void {
-  if (map.size >= limit) {
-    const oldest = map.keys().next();
-    if (!oldest.done) {
-      map.delete(oldest.value);
-    }
-  }
-  map.set(key, value);
 }

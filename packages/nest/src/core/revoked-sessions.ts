@@ -84,7 +84,10 @@ export class RevokedSessions {
     try {
       const full =
         this.since === undefined || Date.now() - this.lastFullReadAt >= FULL_READ_EVERY_MS;
-      const url = full ? this.options.url : `${this.options.url}?since=${this.since}`;
+      const url = new URL(this.options.url);
+      if (!full) {
+        url.searchParams.set('since', String(this.since));
+      }
       const response = await fetch(url, {
         headers: { accept: 'application/json' },
         signal: AbortSignal.timeout(this.timeoutMs),
