@@ -56,7 +56,7 @@ interface Parts {
   signature: string;
 }
 
-const rejected = (reason: RejectReason): Verdict => ({ ok: false, reason });
+const refused = (reason: RejectReason): Verdict => ({ ok: false, reason });
 
 /**
  * The access-token checks of Seamless, in one place for the server's own guard and for
@@ -98,18 +98,18 @@ export class AccessTokenVerifier {
     if (hit !== undefined) {
       if (hit.exp * 1000 <= Date.now()) {
         this.verified.delete(token);
-        return this.remember(token, rejected('expired'));
+        return this.remember(token, refused('expired'));
       }
       if (this.options.isRevoked?.(hit.sessionId) === true) {
         this.verified.delete(token);
-        return this.remember(token, rejected('revoked'));
+        return this.remember(token, refused('revoked'));
       }
       return { ok: true, principal: hit };
     }
     const answer = this.rejected.get(token);
     if (answer !== undefined) {
       if (answer.until > Date.now()) {
-        return rejected(answer.reason);
+        return refused(answer.reason);
       }
       this.rejected.delete(token);
     }
@@ -127,7 +127,7 @@ export class AccessTokenVerifier {
     }
     const parts = this.split(token);
     if (!parts) {
-      return this.remember(token, rejected('malformed'));
+      return this.remember(token, refused('malformed'));
     }
     const key = this.options.keys.key(parts.header.kid);
     if (key) {
@@ -135,7 +135,7 @@ export class AccessTokenVerifier {
     }
     const refreshing = this.options.keys.refreshFor?.(parts.header.kid);
     if (!refreshing) {
-      return rejected('unknown_key');
+      return refused('unknown_key');
     }
     return refreshing.then(
       () => this.afterRefresh(token, parts),
@@ -150,7 +150,7 @@ export class AccessTokenVerifier {
 
   private afterRefresh(token: string, parts: Parts): Verdict {
     const key = this.options.keys.key(parts.header.kid);
-    return key ? this.remember(token, this.checkWith(key, parts)) : rejected('unknown_key');
+    return key ? this.remember(token, this.checkWith(key, parts)) : refused('unknown_key');
   }
 
   /** Three canonical segments and a header that names a key; undefined for anything else. */
@@ -189,20 +189,20 @@ export class AccessTokenVerifier {
   private checkWith(key: VerificationKey, parts: Parts): Verdict {
     // The key decides the algorithm: a header naming another one is refused.
     if (parts.header.alg !== key.alg) {
-      return rejected('signature');
+      return refused('signature');
     }
     const signature = decodeCanonical(parts.signature);
     if (!signature || !verifySignature(key, parts.signingInput, signature)) {
-      return rejected('signature');
+      return refused('signature');
     }
     const payload = decodeCanonical(parts.payload);
     const claims = payload ? parseObject(payload.toString('utf8')) : undefined;
     if (!claims) {
-      return rejected('malformed');
+      return refused('malformed');
     }
     const verdict = this.checkClaims(claims);
     if (verdict.ok && this.options.isRevoked?.(verdict.principal.sessionId) === true) {
-      return rejected('revoked');
+      return refused('revoked');
     }
     return verdict;
   }
@@ -210,7 +210,7 @@ export class AccessTokenVerifier {
   private checkClaims(claims: Record<string, unknown>): Verdict {
     const { iss, aud, sub, userId, username, sid, jti, iat, exp, nbf } = claims;
     if (iss !== this.options.issuer || !hasAudience(aud, this.options.audience)) {
-      return rejected('claims');
+      return refused('claims');
     }
     if (
       typeof sub !== 'string' ||
@@ -224,22 +224,22 @@ export class AccessTokenVerifier {
       !Number.isFinite(iat) ||
       !Number.isFinite(exp)
     ) {
-      return rejected('claims');
+      return refused('claims');
     }
     const id = Number(sub);
     // The tutorial's `userId` claim stays for its clients, but `sub` is what counts.
     if (!Number.isSafeInteger(id) || (userId !== undefined && userId !== id)) {
-      return rejected('claims');
+      return refused('claims');
     }
     const now = Math.floor(Date.now() / 1000);
     if (exp <= now) {
-      return rejected('expired');
+      return refused('expired');
     }
     if (iat > now + MAX_FUTURE_IAT_SECONDS) {
-      return rejected('not_yet_valid');
+      return refused('not_yet_valid');
     }
     if (nbf !== undefined && (typeof nbf !== 'number' || nbf > now)) {
-      return rejected('not_yet_valid');
+      return refused('not_yet_valid');
     }
     return { ok: true, principal: { userId: id, username, sessionId: sid, exp } };
   }
