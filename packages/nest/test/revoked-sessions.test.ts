@@ -73,6 +73,16 @@ describe('revoked-sessions feed', () => {
     assert.equal(logger.lines.filter((line) => line.level === 'log').length, 1, 'the recovery');
   });
 
+  it('goes back to reading the whole window when a poll is refused', async () => {
+    const { issuer, feed } = await setUp();
+    issuer.refuseSince = true;
+    issuer.revoked = ['s1'];
+    feed.start();
+    await eventually(() => feed.isRevoked('s1'), 's1 revoked');
+    issuer.revoked = ['s2'];
+    await eventually(() => feed.isRevoked('s2'), 's2 revoked despite the refused polls');
+  });
+
   it('says once that the feed is unreachable when no issuer answers', async () => {
     const { feed, logger } = await setUp(false);
     feed.start();

@@ -116,6 +116,8 @@ export class RevokedSessions {
       this.since = Math.max(0, until - OVERLAP_MS);
       this.enter('following', `following revoked sessions at ${this.options.url}`);
     } catch (error) {
+      // Start again from the whole window: whatever went wrong, a full read cannot be refused for its since.
+      this.since = undefined;
       this.enter(
         'unreachable',
         `cannot read ${this.options.url} (${describeFailure(error)}): sessions ended from now on pass here until the feed is back`,

@@ -42,6 +42,8 @@ export class StubIssuer {
   jwksStatus = 200;
   jwksMaxAge = 300;
   feedStatus = 200;
+  /** Answer 400 to a poll with `since`, as an issuer would to a value it cannot take. */
+  refuseSince = false;
   revoked: string[] = [];
   readonly requests: string[] = [];
   private server: Server | undefined;
@@ -69,6 +71,12 @@ export class StubIssuer {
         response.end(JSON.stringify({ keys: this.keys.map((key) => key.jwk) }));
       } else if (path === '/.well-known/jwks.json') {
         response.writeHead(this.jwksStatus).end();
+      } else if (
+        path === '/.well-known/revoked-sessions' &&
+        this.refuseSince &&
+        url.includes('since=')
+      ) {
+        response.writeHead(400).end();
       } else if (path === '/.well-known/revoked-sessions' && this.feedStatus === 200) {
         response.writeHead(200, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ revoked: this.revoked, until: Date.now() }));
