@@ -15,20 +15,37 @@ import {
   type RunningTarget,
   type TargetName,
 } from './targets';
+import { distinctTokens } from './tokens';
 import { benchUser } from './users';
 
 /** Every scenario, in the order they run and are reported. */
 export const ALL_SCENARIOS: readonly ScenarioName[] = [
   'guarded',
+  'guarded-many',
   'rejected',
   'refresh',
   'login',
   'mixed',
 ];
 /** Every target, in report order. */
-export const ALL_TARGETS: readonly TargetName[] = ['seamless', 'tutorial', 'ceiling'];
-/** The ceiling only answers /bbb. */
+export const ALL_TARGETS: readonly TargetName[] = ['seamless', 'kit', 'tutorial', 'ceiling'];
+/** The ceiling only answers /bbb, for its one token. */
 export const CEILING_SCENARIOS: readonly ScenarioName[] = ['guarded', 'rejected'];
+/** The kit's service only verifies tokens: it has no refresh or login of its own. */
+export const KIT_SCENARIOS: readonly ScenarioName[] = ['guarded', 'guarded-many', 'rejected'];
+
+/** Whether a target answers a scenario. */
+export function runsScenario(target: TargetName, scenario: ScenarioName): boolean {
+  switch (target) {
+    case 'ceiling':
+      return CEILING_SCENARIOS.includes(scenario);
+    case 'kit':
+      return KIT_SCENARIOS.includes(scenario);
+    case 'seamless':
+    case 'tutorial':
+      return true;
+  }
+}
 
 /** What a run measures and how. */
 export interface BenchOptions {
@@ -43,6 +60,11 @@ export interface BenchOptions {
   stormConnections: number;
   /** Measure the guarded path with the revocation check against without it (Seamless only). */
   revocation: boolean;
+  /**
+   * Distinct valid tokens cycled by `guarded-many`: more than the verified-token cache
+   * holds (10,000), so that each request brings a token the server has to verify.
+   */
+  manyTokens: number;
   /**
    * Measurements per scenario and target; the report keeps the one during which other
    * processes took the least CPU (chosen on conditions, never on the outcome).
@@ -195,6 +217,14 @@ async function measure(
     durationMs: options.durationMs,
     refreshStyle: target.refreshStyle,
     invalidToken: target.name === 'ceiling' ? 'spoiled-token' : spoil(first),
+    manyTokens:
+      scenario === 'guarded-many'
+        ? await distinctTokens(
+            target,
+            workers.map((worker) => worker.session.access),
+            options.manyTokens,
+          )
+        : undefined,
     stormWorkers:
       stormUsers > 0
         ? Array.from({ length: stormUsers }, (_, i) => benchUser(options.connections + i))
@@ -229,7 +259,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
   for (const database of options.databases) {
     for (const scenario of options.scenarios) {
       for (const name of options.targets) {
-        if (name === 'ceiling' && !CEILING_SCENARIOS.includes(scenario)) {
+        if (!runsScenario(name, scenario)) {
           continue;
         }
         let measured: Awaited<ReturnType<typeof measure>> | undefined;

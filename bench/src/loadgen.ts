@@ -4,9 +4,9 @@ import { Client } from 'undici';
 import type { Credentials } from './users';
 
 /** The measured workloads. */
-export type ScenarioName = 'guarded' | 'rejected' | 'refresh' | 'login' | 'mixed';
+export type ScenarioName = 'guarded' | 'guarded-many' | 'rejected' | 'refresh' | 'login' | 'mixed';
 /** One kind of request a worker can make. */
-export type RequestKind = 'guarded' | 'rejected' | 'refresh' | 'login';
+export type RequestKind = 'guarded' | 'guarded-many' | 'rejected' | 'refresh' | 'login';
 
 /** A token pair as a worker holds it. */
 export interface Session {
@@ -32,6 +32,11 @@ export interface LoadPlan {
   durationMs: number;
   refreshStyle: RefreshStyle;
   invalidToken: string;
+  /**
+   * `guarded-many`: distinct valid access tokens, sent in turn by all workers together,
+   * so that a token comes back only after every other one has been sent.
+   */
+  manyTokens?: string[];
   /** Extra connections that log in continuously for the whole run (the login storm). */
   stormWorkers?: Credentials[];
   seed: number;
@@ -242,6 +247,7 @@ class Worker {
     private readonly connection: number,
     private readonly credentials: Credentials,
     session: Session,
+    private readonly nextManyToken: () => string,
   ) {
     this.client = new Client(plan.origin, { pipelining: 1, keepAliveTimeout: 60_000 });
     this.session = session;
@@ -251,8 +257,14 @@ class Worker {
   async send(kind: RequestKind): Promise<Outcome> {
     switch (kind) {
       case 'guarded':
+      case 'guarded-many':
       case 'rejected': {
-        const token = kind === 'guarded' ? this.session.access : this.plan.invalidToken;
+        const token =
+          kind === 'guarded'
+            ? this.session.access
+            : kind === 'guarded-many'
+              ? this.nextManyToken()
+              : this.plan.invalidToken;
         const response = await this.client.request({
           method: 'GET',
           path: '/bbb',
@@ -260,7 +272,7 @@ class Worker {
         });
         await response.body.dump();
         const status = response.statusCode;
-        return { status, ok: kind === 'guarded' ? status === 200 : status === 401 };
+        return { status, ok: kind === 'rejected' ? status === 401 : status === 200 };
       }
       case 'refresh': {
         const response =
@@ -344,8 +356,21 @@ export async function runPlan(plan: LoadPlan): Promise<LoadResult> {
   const windowEnd = windowStart + plan.durationMs;
   const recorder = new Recorder(windowStart, windowEnd, plan.workers.length);
   const stormRecorder = new Recorder(windowStart, windowEnd, plan.stormWorkers?.length ?? 0);
+  const manyTokens = plan.manyTokens ?? [];
+  let manyIndex = 0;
+  const nextManyToken = (): string => {
+    const token = manyTokens[manyIndex] ?? '';
+    manyIndex = (manyIndex + 1) % Math.max(1, manyTokens.length);
+    return token;
+  };
   const loops: Promise<void>[] = plan.workers.map((workerPlan, index) => {
-    const worker = new Worker(plan, index, workerPlan.credentials, workerPlan.session);
+    const worker = new Worker(
+      plan,
+      index,
+      workerPlan.credentials,
+      workerPlan.session,
+      nextManyToken,
+    );
     const random = mulberry32(plan.seed + index);
     const pick = (): RequestKind => {
       if (plan.scenario !== 'mixed') {
@@ -364,7 +389,7 @@ export async function runPlan(plan: LoadPlan): Promise<LoadResult> {
     return worker.loop(recorder, pick);
   });
   for (const [index, credentials] of (plan.stormWorkers ?? []).entries()) {
-    const worker = new Worker(plan, index, credentials, { access: '', refresh: '' });
+    const worker = new Worker(plan, index, credentials, { access: '', refresh: '' }, nextManyToken);
     loops.push(worker.loop(stormRecorder, () => 'login'));
   }
   await Promise.all(loops);

@@ -44,8 +44,8 @@ function positiveInteger(value: string, what: string): number {
 /**
  * Reads the options from `--name=value` flags, falling back to BENCH_* variables:
  * duration, warmup (seconds), connections, databases (sqlite,mysql,postgres), scenarios,
- * targets, storm (on/off), storm-connections, revocation (on/off), repeat, pin (on/off),
- * server-cpus, load-cpus,
+ * targets, storm (on/off), storm-connections, revocation (on/off), many-tokens, repeat,
+ * pin (on/off), server-cpus, load-cpus,
  * server-node-args, out (RESULTS.md path; `--no-write` for none).
  */
 export function parseOptions(
@@ -121,6 +121,7 @@ export function parseOptions(
       storm: on('storm', true),
       revocation: on('revocation', true),
       stormConnections: positiveInteger(get('storm-connections') ?? '4', 'storm-connections'),
+      manyTokens: positiveInteger(get('many-tokens') ?? '20000', 'many-tokens'),
       repeat: positiveInteger(get('repeat') ?? '1', 'repeat'),
       mysqlUrl,
       pgUrl,

@@ -12,7 +12,7 @@ const DATABASE_LABELS: Record<DatabaseKind, string> = {
   mysql: 'MariaDB',
   postgres: 'PostgreSQL',
 };
-const ORDER: readonly TargetName[] = ['seamless', 'tutorial', 'ceiling'];
+const ORDER: readonly TargetName[] = ['seamless', 'kit', 'tutorial', 'ceiling'];
 
 /** One target of the benchmark and whether this run meets it. */
 export interface TargetCheck {
@@ -66,24 +66,29 @@ function cells(rows: (ScenarioRow | undefined)[], format: (row: ScenarioRow) => 
 /** The side-by-side table of one database. */
 function databaseTable(results: BenchResults, database: DatabaseKind): string {
   const lines = [
-    '| scenario | req/s Seamless | req/s tutorial | req/s ceiling | Seamless ÷ tutorial | Seamless ÷ ceiling | p50 ms S / T / C | p99 ms S / T / C | errors S / T / C | peak RSS MB S / T / C |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| scenario | req/s Seamless | req/s kit | req/s tutorial | req/s ceiling | Seamless ÷ tutorial | kit ÷ tutorial | Seamless ÷ ceiling | p50 ms S / K / T / C | p99 ms S / K / T / C | errors S / K / T / C | peak RSS MB S / K / T / C |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const scenario of ALL_SCENARIOS) {
     const row = ORDER.map((target) => find(results.rows, database, scenario, target));
     if (row.every((r) => r === undefined)) {
       continue;
     }
-    const [s, t, c] = row;
+    const [s, k, t, c] = row;
+    const rps = (r: ScenarioRow | undefined): string => (r ? fixed(r.result.rps, 0) : '–');
+    const over = (a: ScenarioRow | undefined, b: ScenarioRow | undefined): string =>
+      a && b && b.result.rps > 0 ? ratio(a.result.rps / b.result.rps) : '–';
     lines.push(
       [
         '',
         scenario,
-        s ? fixed(s.result.rps, 0) : '–',
-        t ? fixed(t.result.rps, 0) : '–',
-        c ? fixed(c.result.rps, 0) : '–',
-        s && t && t.result.rps > 0 ? ratio(s.result.rps / t.result.rps) : '–',
-        s && c && c.result.rps > 0 ? ratio(s.result.rps / c.result.rps) : '–',
+        rps(s),
+        rps(k),
+        rps(t),
+        rps(c),
+        over(s, t),
+        over(k, t),
+        over(s, c),
         cells(row, (r) => fixed(r.result.p50Ms, 2)),
         cells(row, (r) => fixed(r.result.p99Ms, 2)),
         cells(row, (r) => String(r.result.errors)),
@@ -212,18 +217,22 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
   const checks: TargetCheck[] = [];
   for (const database of results.options.databases) {
     const label = DATABASE_LABELS[database];
+    const rowOf = (scenario: ScenarioName, target: TargetName) =>
+      find(results.rows, database, scenario, target);
     const pair = (scenario: ScenarioName, other: TargetName) => ({
-      s: find(results.rows, database, scenario, 'seamless'),
-      o: find(results.rows, database, scenario, other),
+      s: rowOf(scenario, 'seamless'),
+      o: rowOf(scenario, other),
     });
-    const atLeast = (
+    const rpsAtLeast = (
       name: string,
-      scenario: ScenarioName,
-      other: TargetName,
+      measured: ScenarioRow | undefined,
+      reference: ScenarioRow | undefined,
       minimum: number,
     ): void => {
-      const { s, o } = pair(scenario, other);
-      const value = s && o && o.result.rps > 0 ? s.result.rps / o.result.rps : undefined;
+      const value =
+        measured && reference && reference.result.rps > 0
+          ? measured.result.rps / reference.result.rps
+          : undefined;
       checks.push({
         name,
         database: label,
@@ -231,6 +240,15 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
         required: `≥ ${minimum}×`,
         holds: value === undefined ? undefined : value >= minimum,
       });
+    };
+    const atLeast = (
+      name: string,
+      scenario: ScenarioName,
+      other: TargetName,
+      minimum: number,
+    ): void => {
+      const { s, o } = pair(scenario, other);
+      rpsAtLeast(name, s, o, minimum);
     };
     const ratioAtMost = (name: string, value: number | undefined, maximum: number): void => {
       checks.push({
@@ -252,7 +270,26 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
       0.25,
     );
     atLeast('rejected req/s vs tutorial', 'rejected', 'tutorial', 8);
-    atLeast('refresh req/s vs tutorial', 'refresh', 'tutorial', database === 'mysql' ? 2 : 3);
+    atLeast('guarded-many req/s vs tutorial', 'guarded-many', 'tutorial', 10);
+    rpsAtLeast(
+      'guarded-many vs guarded (one token)',
+      rowOf('guarded-many', 'seamless'),
+      rowOf('guarded', 'seamless'),
+      0.7,
+    );
+    rpsAtLeast(
+      'kit guarded-many req/s vs tutorial',
+      rowOf('guarded-many', 'kit'),
+      rowOf('guarded-many', 'tutorial'),
+      10,
+    );
+    rpsAtLeast(
+      'kit guarded-many vs Seamless guarded (one token)',
+      rowOf('guarded-many', 'kit'),
+      rowOf('guarded', 'seamless'),
+      0.7,
+    );
+    atLeast('refresh req/s vs tutorial', 'refresh', 'tutorial', database === 'postgres' ? 3 : 5);
     const storm = results.storms.find((s) => s.database === database);
     const stormRatio =
       storm && storm.baseline.p99Ms > 0 ? storm.underStorm.p99Ms / storm.baseline.p99Ms : undefined;
@@ -309,6 +346,17 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
       measured: peak === undefined ? 'not measured' : `${peak.toFixed(0)} MB`,
       required: `≤ ${RSS_LIMIT_MB} MB`,
       holds: peak === undefined ? undefined : peak <= RSS_LIMIT_MB,
+    });
+    const kitRss = results.rows
+      .filter((r) => r.database === database && r.target === 'kit')
+      .map((r) => r.peakRssMb);
+    const kitPeak = kitRss.length > 0 ? Math.max(...kitRss) : undefined;
+    checks.push({
+      name: 'kit service peak RSS (any scenario)',
+      database: label,
+      measured: kitPeak === undefined ? 'not measured' : `${kitPeak.toFixed(0)} MB`,
+      required: `≤ ${RSS_LIMIT_MB} MB`,
+      holds: kitPeak === undefined ? undefined : kitPeak <= RSS_LIMIT_MB,
     });
   }
   return checks;

@@ -7,11 +7,12 @@ import type { RefreshStyle, Session, WorkerPlan } from './loadgen';
 import { benchUser, type Credentials } from './users';
 
 /** The servers the benchmark compares. */
-export type TargetName = 'seamless' | 'tutorial' | 'ceiling';
+export type TargetName = 'seamless' | 'kit' | 'tutorial' | 'ceiling';
 
 /** How the report names each target. */
 export const TARGET_LABELS: Record<TargetName, string> = {
   seamless: 'Seamless',
+  kit: 'kit',
   tutorial: 'tutorial',
   ceiling: 'ceiling',
 };
@@ -30,6 +31,10 @@ export const SEAMLESS_MAIN =
 export interface RunningTarget {
   name: TargetName;
   origin: string;
+  /** Where users register and sign in: the target itself, or for the kit its Seamless server. */
+  authOrigin: string;
+  /** The Seamless keys file (Seamless and the kit): what the bench signs many tokens with. */
+  keysFile?: string;
   pid: number;
   refreshStyle: RefreshStyle;
   /** Stops the process (SIGTERM, then SIGKILL after 5 s) and waits for it to exit. */
@@ -67,6 +72,8 @@ function entryPoint(name: TargetName): string {
   switch (name) {
     case 'seamless':
       return SEAMLESS_MAIN;
+    case 'kit':
+      return join(REPO_ROOT, 'bench/dist/kit/main.js');
     case 'tutorial':
       return join(REPO_ROOT, 'bench/dist/comparator/main.js');
     case 'ceiling':
@@ -74,13 +81,20 @@ function entryPoint(name: TargetName): string {
   }
 }
 
-function targetEnv(name: TargetName, port: number, options: StartOptions): NodeJS.ProcessEnv {
+function targetEnv(
+  name: TargetName,
+  port: number,
+  options: StartOptions,
+  issuer: string,
+): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
   delete base.NODE_OPTIONS;
   switch (name) {
     case 'seamless':
       return {
         ...base,
+        // The address the kit fetches the keys from, so it must be one that resolves here.
+        JWT_ISSUER: `http://127.0.0.1:${port}`,
         DATABASE_URL: options.databaseUrl,
         KEYS_FILE: join(options.tmpDir, 'keys.json'),
         WEB_DIR: options.tmpDir,
@@ -95,6 +109,8 @@ function targetEnv(name: TargetName, port: number, options: StartOptions): NodeJ
         NODE_ENV: 'development',
         ...options.env,
       };
+    case 'kit':
+      return { ...base, SEAMLESS_ISSUER: issuer, SEAMLESS_AUDIENCE: 'seamless' };
     case 'tutorial':
       return {
         ...base,
@@ -108,19 +124,29 @@ function targetEnv(name: TargetName, port: number, options: StartOptions): NodeJ
 
 const READY = /listening on http:\/\/127\.0\.0\.1:(\d+)/;
 
-/** Starts a target and resolves once it prints its ready line. */
-export async function startTarget(name: TargetName, options: StartOptions): Promise<RunningTarget> {
+interface StartedProcess {
+  origin: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Starts one server process and resolves once it prints its ready line. */
+async function startProcess(
+  name: TargetName,
+  options: StartOptions,
+  cpus: string | undefined,
+  issuer = '',
+): Promise<StartedProcess> {
   const main = entryPoint(name);
   if (!existsSync(main)) {
     throw new Error(`${main} does not exist: build it first`);
   }
   const port = await freePort();
   const nodeCommand = [process.execPath, ...options.nodeArgs, main];
-  const command =
-    options.cpus === undefined ? nodeCommand : ['taskset', '-c', options.cpus, ...nodeCommand];
+  const command = cpus === undefined ? nodeCommand : ['taskset', '-c', cpus, ...nodeCommand];
   const child: ChildProcess = spawn(command[0], command.slice(1), {
     cwd: REPO_ROOT,
-    env: targetEnv(name, port, options),
+    env: targetEnv(name, port, options, issuer),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
@@ -147,10 +173,8 @@ export async function startTarget(name: TargetName, options: StartOptions): Prom
   child.stdout?.resume();
   child.stderr?.resume();
   return {
-    name,
     origin: `http://127.0.0.1:${port}`,
     pid: child.pid ?? 0,
-    refreshStyle: name === 'seamless' ? 'post-json' : 'get-query',
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) {
         return;
@@ -161,6 +185,44 @@ export async function startTarget(name: TargetName, options: StartOptions): Prom
       clearTimeout(timer);
     },
   };
+}
+
+/**
+ * Starts a target and resolves once it is ready. The kit is two processes: a Seamless
+ * server that users sign in to (not pinned: it only answers the kit's key and feed
+ * requests while the kit is measured), and the measured resource service.
+ */
+export async function startTarget(name: TargetName, options: StartOptions): Promise<RunningTarget> {
+  const keysFile = join(options.tmpDir, 'keys.json');
+  const refreshStyle: RefreshStyle = name === 'tutorial' ? 'get-query' : 'post-json';
+  if (name !== 'kit') {
+    const server = await startProcess(name, options, options.cpus);
+    return {
+      name,
+      ...server,
+      authOrigin: server.origin,
+      keysFile: name === 'seamless' ? keysFile : undefined,
+      refreshStyle,
+    };
+  }
+  const auth = await startProcess('seamless', options, undefined);
+  try {
+    const service = await startProcess('kit', options, options.cpus, auth.origin);
+    return {
+      name,
+      ...service,
+      authOrigin: auth.origin,
+      keysFile,
+      refreshStyle,
+      stop: async () => {
+        await service.stop();
+        await auth.stop();
+      },
+    };
+  } catch (error) {
+    await auth.stop();
+    throw error;
+  }
 }
 
 async function postJson(origin: string, path: string, body: unknown): Promise<Response> {
@@ -201,11 +263,11 @@ async function inBatches<T, R>(
 
 /** Creates the bench users on Seamless through its public API (the tutorial seeds its own). */
 export async function registerUsers(target: RunningTarget, users: Credentials[]): Promise<void> {
-  if (target.name !== 'seamless') {
+  if (target.name !== 'seamless' && target.name !== 'kit') {
     return;
   }
   await inBatches(users, 8, async (credentials) => {
-    const response = await postJson(target.origin, '/user/register', credentials);
+    const response = await postJson(target.authOrigin, '/user/register', credentials);
     await response.body?.cancel();
     if (response.status !== 201 && response.status !== 409) {
       throw new Error(`register ${credentials.username} failed: ${response.status}`);
@@ -244,7 +306,9 @@ export async function workerPlans(target: RunningTarget, count: number): Promise
     const session = { access: CEILING_TOKEN, refresh: CEILING_TOKEN };
     return users.map((credentials) => ({ credentials, session }));
   }
-  const sessions = await inBatches(users, 8, (credentials) => login(target.origin, credentials));
+  const sessions = await inBatches(users, 8, (credentials) =>
+    login(target.authOrigin, credentials),
+  );
   return users.map((credentials, i) => ({ credentials, session: sessions[i] }));
 }
 

@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
-import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { createHmac, createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
-import { decodeJwtPart, type TokenPair } from './support/http';
-import { serveFreshDatabase } from './support/server';
+import { loadConfig } from '../src/config/config';
+import { KeysService } from '../src/keys/keys.service';
+import { generateRefreshTokenSecret, generateSigningJwk } from '../src/keys/signing-keys';
+import { createTestDatabase } from './support/databases';
+import { Api, decodeJwtPart, type TokenPair } from './support/http';
+import { serveFreshDatabase, startServer } from './support/server';
 
 const b64 = (value: unknown) =>
   Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
@@ -103,6 +107,65 @@ describe('access tokens', () => {
     await assertRejected(await sign({ typ: 'at+jwt' }, withoutSid), 'no sid');
   });
 
+  /** Signs claims with the server's own current key, as only the server could. */
+  async function signAsServer(
+    changes: Record<string, unknown>,
+    headerChanges: Record<string, unknown> = {},
+  ): Promise<string> {
+    const keys = JSON.parse(readFileSync(fixture.server.keysFile, 'utf8')) as {
+      signingKeys: Record<string, string>[];
+    };
+    const ours = createPrivateKey({ key: keys.signingKeys[0], format: 'jwk' });
+    const body = Object.fromEntries(
+      Object.entries({ ...claims, ...changes }).filter(([, value]) => value !== undefined),
+    );
+    return new SignJWT(body)
+      .setProtectedHeader({
+        alg: 'ES256',
+        kid: String(header.kid),
+        typ: 'at+jwt',
+        ...headerChanges,
+      })
+      .sign(ours);
+  }
+
+  it('takes the user from sub: a userId claim that disagrees with it is refused', async () => {
+    await assertRejected(await signAsServer({ userId: Number(claims.userId) + 1 }), 'userId ≠ sub');
+    await assertRejected(await signAsServer({ userId: String(claims.userId) }), 'userId as text');
+    await assertRejected(await signAsServer({ sub: `0${String(claims.sub)}` }), 'sub with a 0');
+    await assertRejected(await signAsServer({ sub: 'guang' }), 'sub not a number');
+    const withoutUserId = await signAsServer({ userId: undefined });
+    const me = await fixture.api.get<{ id: number; username: string }>('/user/me', withoutUserId);
+    assert.equal(me.status, 200, 'a token without the userId claim names its user by sub');
+    assert.deepEqual(me.body, { id: claims.userId, username: 'guang' });
+  });
+
+  it('refuses a token issued more than 60 s in the future, and allows a little clock skew', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    await assertRejected(await signAsServer({ iat: now + 120, exp: now + 3600 }), 'iat +120 s');
+    const skewed = await signAsServer({ iat: now + 30, exp: now + 3600 });
+    assert.equal((await fixture.api.get('/bbb', skewed)).status, 200, 'iat +30 s passes');
+  });
+
+  it('accepts one spelling of a token: no padding, stray bits or skipped characters', async () => {
+    const token = pair.access_token;
+    const [h, p, s] = token.split('.');
+    // The last character of an 86-character segment carries 2 bits of the 64 bytes and 4 unused ones.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(s.at(-1) ?? '');
+    const strayBits = `${s.slice(0, -1)}${alphabet[last ^ 1]}`;
+    assert.deepEqual(
+      Buffer.from(strayBits, 'base64url'),
+      Buffer.from(s, 'base64url'),
+      'the same signature bytes',
+    );
+    await assertRejected(`${h}.${p}.${strayBits}`, 'stray bits in the signature');
+    await assertRejected(`${h}.${p}.${s}==`, 'padded signature');
+    await assertRejected(`${h}.${p}.${s.slice(0, 10)}!${s.slice(10)}`, 'a character base64 skips');
+    await assertRejected(`${h}.${p}=.${s}`, 'padded payload');
+    assert.equal((await fixture.api.get('/bbb', token)).status, 200, 'the canonical spelling');
+  });
+
   it('rejects a refresh token presented as an access token', async () => {
     await assertRejected(pair.refresh_token, 'refresh token');
   });
@@ -120,5 +183,41 @@ describe('access tokens', () => {
 
   it('keeps accepting the genuine token after all of the above', async () => {
     assert.equal((await fixture.api.get('/bbb', pair.access_token)).status, 200);
+  });
+});
+
+describe('access tokens of every key type', () => {
+  for (const alg of ['ES256', 'EdDSA', 'RS256'] as const) {
+    it(`signs with an ${alg} key and verifies what it signed`, async () => {
+      const db = await createTestDatabase('sqlite');
+      const server = await startServer({
+        DATABASE_URL: db.url,
+        JWT_SIGNING_KEYS: JSON.stringify([await generateSigningJwk(alg)]),
+        REFRESH_TOKEN_SECRET: generateRefreshTokenSecret(),
+      });
+      try {
+        const api = new Api(server.url);
+        const { access_token: token } = (await api.login('guang', '123456')).body;
+        assert.equal(decodeJwtPart(token, 0).alg, alg);
+        assert.equal((await api.get('/bbb', token)).status, 200);
+        const jwks = await api.get<{ keys: { alg: string }[] }>('/.well-known/jwks.json');
+        assert.deepEqual(
+          jwks.body.keys.map((key) => key.alg),
+          [alg],
+        );
+      } finally {
+        await server.close();
+        await db.drop();
+      }
+    });
+  }
+
+  it('refuses an RSA key shorter than 2048 bits at start, naming the variable', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const config = loadConfig({
+      JWT_SIGNING_KEYS: JSON.stringify([privateKey.export({ format: 'jwk' })]),
+      REFRESH_TOKEN_SECRET: generateRefreshTokenSecret(),
+    });
+    await assert.rejects(KeysService.create(config), /JWT_SIGNING_KEYS: .*2048/);
   });
 });

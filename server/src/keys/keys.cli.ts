@@ -2,13 +2,13 @@ import { generateRefreshTokenSecret, generateSigningJwk } from './signing-keys';
 
 const USAGE = `usage: node server/dist/src/keys/keys.cli.js <command>
 
-  env [ES256|EdDSA]   print JWT_SIGNING_KEYS, JWT_CURRENT_KID and REFRESH_TOKEN_SECRET for a new deployment
-  key [ES256|EdDSA]   print one new private signing JWK (to add to JWT_SIGNING_KEYS when rotating)
-  secret              print a new REFRESH_TOKEN_SECRET`;
+  env [ES256|EdDSA|RS256]   print JWT_SIGNING_KEYS, JWT_CURRENT_KID and REFRESH_TOKEN_SECRET for a new deployment
+  key [ES256|EdDSA|RS256]   print one new private signing JWK (to add to JWT_SIGNING_KEYS when rotating)
+  secret                    print a new REFRESH_TOKEN_SECRET`;
 
 async function main(argv: string[]): Promise<void> {
   const [command, algArg] = argv;
-  const alg = algArg === 'EdDSA' ? 'EdDSA' : 'ES256';
+  const alg = algArg === 'EdDSA' || algArg === 'RS256' ? algArg : 'ES256';
   switch (command) {
     case 'env': {
       const jwk = await generateSigningJwk(alg);

@@ -17,6 +17,7 @@ import {
  * that refresh tokens are derived with.
  */
 export class KeysService {
+  private readonly keys: readonly SigningKey[];
   private readonly byKid: ReadonlyMap<string, SigningKey>;
   private readonly publicKeys: { keys: JWK[] };
 
@@ -25,6 +26,7 @@ export class KeysService {
     keys: SigningKey[],
     readonly refreshTokenSecret: Buffer,
   ) {
+    this.keys = keys;
     this.byKid = new Map(keys.map((key) => [key.kid, key]));
     const others = keys.filter((key) => key !== current);
     this.publicKeys = { keys: [current, ...others].map((key) => key.publicJwk) };
@@ -54,6 +56,11 @@ export class KeysService {
   /** The verifying key named by a token's `kid`, or undefined for a foreign key. */
   find(kid: string): SigningKey | undefined {
     return this.byKid.get(kid);
+  }
+
+  /** Every key that verifies: the current one and those kept for rotation. */
+  all(): readonly SigningKey[] {
+    return this.keys;
   }
 
   /** The public keys, current first, for `/.well-known/jwks.json`. */

@@ -34,6 +34,10 @@ export function algorithmOf(jwk: JsonWebKey): SigningAlgorithm {
     return 'EdDSA';
   }
   if (jwk.kty === 'RSA') {
+    // NIST SP 800-131A: RSA signatures need a modulus of at least 2048 bits.
+    if (Buffer.from(jwk.n ?? '', 'base64url').length < 256) {
+      throw new Error('an RSA signing key must have at least 2048 bits');
+    }
     return 'RS256';
   }
   throw new Error('unsupported signing key: expected EC P-256, OKP Ed25519 or RSA');
@@ -60,11 +64,13 @@ export async function importSigningKeys(jwks: JsonWebKey[]): Promise<SigningKey[
 }
 
 /** A new private signing JWK with its thumbprint as `kid`. ES256 by default: see docs/KEYS.md. */
-export async function generateSigningJwk(alg: 'ES256' | 'EdDSA' = 'ES256'): Promise<JsonWebKey> {
+export async function generateSigningJwk(alg: SigningAlgorithm = 'ES256'): Promise<JsonWebKey> {
   const { privateKey } =
     alg === 'ES256'
       ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
-      : generateKeyPairSync('ed25519');
+      : alg === 'EdDSA'
+        ? generateKeyPairSync('ed25519')
+        : generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = privateKey.export({ format: 'jwk' });
   const kid = await calculateJwkThumbprint(
     createPublicKey(privateKey).export({ format: 'jwk' }) as JWK,

@@ -1,0 +1,60 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Principal } from './access-token-verifier';
+import type { AuthFailure, AuthResult } from './authenticate';
+
+/** A request that got through: its principal is attached. */
+export type AuthenticatedRequest<R extends IncomingMessage = IncomingMessage> = R & {
+  principal: Principal;
+};
+
+/** Anything with an `authenticate` method: a {@link SeamlessAuth}. */
+export interface Authenticator {
+  authenticate(authorization: string | undefined): AuthResult | Promise<AuthResult>;
+}
+
+/** Answers a 401 on a plain `node:http` (or express) response. */
+export function sendUnauthorized(response: ServerResponse, failure: AuthFailure): void {
+  const body = JSON.stringify(failure.body);
+  response.writeHead(failure.status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'www-authenticate': failure.wwwAuthenticate,
+  });
+  response.end(body);
+}
+
+/**
+ * Middleware for express, connect or a plain `node:http` handler: a request with a valid
+ * access token goes on to `next` with `request.principal` set; any other gets the 401.
+ *
+ * ```ts
+ * app.use(requireAccessToken(auth));                              // express
+ * createServer((req, res) => guard(req, res, () => handle(req, res)));  // node:http
+ * ```
+ */
+export function requireAccessToken(auth: Authenticator) {
+  return (
+    request: IncomingMessage & { principal?: Principal },
+    response: ServerResponse,
+    next: (error?: unknown) => void,
+  ): void => {
+    const proceed = (result: AuthResult): void => {
+      if (result.ok) {
+        request.principal = result.principal;
+        next();
+      } else {
+        sendUnauthorized(response, result.failure);
+      }
+    };
+    try {
+      const result = auth.authenticate(request.headers.authorization);
+      if (result instanceof Promise) {
+        result.then(proceed, next);
+      } else {
+        proceed(result);
+      }
+    } catch (error) {
+      next(error);
+    }
+  };
+}
