@@ -1,5 +1,6 @@
 import { Dashboard } from './components/Dashboard.tsx';
 import { RequestLog } from './components/RequestLog.tsx';
+import { ScriptView } from './components/ScriptView.tsx';
 import { SignIn } from './components/SignIn.tsx';
 import { useSession } from './hooks.ts';
 
@@ -30,6 +31,7 @@ export function App() {
           )}
         </div>
         <div className="column column-log">
+          <ScriptView />
           <RequestLog />
         </div>
       </main>
