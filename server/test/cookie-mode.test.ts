@@ -52,16 +52,13 @@ class CookieTab {
   ) {}
 
   headers(extra: Record<string, string> = {}): Record<string, string> {
-    const headers: Record<string, string> = {
+    return {
       'seamless-session': 'cookie',
       origin: this.origin,
       'sec-fetch-site': this.fetchSite,
+      ...(this.cookie === undefined ? {} : { cookie: `${NAME}=${this.cookie}` }),
       ...extra,
     };
-    if (this.cookie !== undefined) {
-      headers.cookie = `${NAME}=${this.cookie}`;
-    }
-    return headers;
   }
 
   async post(
@@ -218,6 +215,18 @@ for (const kind of databaseKinds()) {
       const reply = await tab.post('/user/refresh', { json: { refresh_token: tab.cookie } });
       assert.equal(reply.status, 400);
       assert.equal((await sessionRow(fixture.db, pair.access_token)).counter, 0);
+    });
+
+    it('uses neither of two refresh cookies, so another host of the site cannot plant its own session', async () => {
+      const { tab } = await signedInTab('cookie12');
+      const planted = new CookieTab(fixture.api);
+      await fixture.api.register('intruder');
+      await planted.login('intruder');
+      const reply = await tab.refresh({
+        cookie: `${NAME}=${planted.cookie ?? ''}; ${NAME}=${tab.cookie ?? ''}`,
+      });
+      assert.equal(reply.status, 401);
+      assert.equal((await tab.refresh()).status, 200, 'its own cookie alone still works');
     });
 
     it('without a cookie, a cookie-mode refresh is 401 with the refresh-token challenge', async () => {

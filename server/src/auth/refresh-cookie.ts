@@ -25,6 +25,9 @@ export const REFRESH_COOKIE = '__Secure-seamless-refresh';
  */
 export const SESSION_HEADER = 'seamless-session';
 
+/** How the cookie starts in a Cookie header: found twice, one of the two was planted. */
+const PLANTED = `${REFRESH_COOKIE}=`;
+
 /** The narrowest path that covers both routes that read the cookie, /user/refresh and /user/logout. */
 const COOKIE_PATH = '/user';
 
@@ -76,10 +79,17 @@ export class RefreshCookie {
     };
   }
 
-  /** The refresh token the request's cookie holds, if any. */
+  /**
+   * The refresh token the request's cookie holds, if any. Two cookies of that name mean
+   * that another host of the site has planted one (`Domain=` the parent, a `__Secure-`
+   * name allows it) to sign this browser into its own session: neither is used.
+   */
   read(request: FastifyRequest): string | undefined {
     const header = request.headers.cookie;
-    return header === undefined ? undefined : parse(header)[REFRESH_COOKIE] || undefined;
+    if (header === undefined || header.indexOf(PLANTED) !== header.lastIndexOf(PLANTED)) {
+      return undefined;
+    }
+    return parse(header)[REFRESH_COOKIE] || undefined;
   }
 
   /** Sets the cookie to `token`, for as long as the token lives. */
