@@ -229,7 +229,8 @@ void describe('cookie mode', () => {
     const { browser, page, storageKey } = await signedIn();
     proxy.reset();
     const answer = proxy.answers('/user/refresh', 'hold');
-    const restoring = browser.tab(storageKey);
+    // However slow the machine, the held answer is the one that lands late (no retry).
+    const restoring = browser.tab(storageKey, { refreshTimeout: 60_000 });
     const state = restoring.getTokens();
     await within(5000, 'the restore reaching the server', answer.answered);
 
