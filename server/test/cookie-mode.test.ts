@@ -122,6 +122,7 @@ for (const kind of databaseKinds()) {
       const tab = new CookieTab(fixture.api);
       const login = await tab.login(username);
       assert.equal(login.status, 200, login.text);
+      assert.ok(tab.cookie, 'the login set the refresh cookie');
       return { tab, pair: login.body };
     }
 
