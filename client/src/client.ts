@@ -1,4 +1,4 @@
-import { broadcastTabChannel, storageEventTabChannel } from './channel.js';
+import { broadcastTabChannel } from './channel.js';
 import { createAuthCore } from './core.js';
 import { originOf } from './endpoints.js';
 import { createHttpApi } from './http.js';
@@ -21,9 +21,13 @@ import type { AuthClient, AuthClientOptions } from './types.js';
  * ```
  */
 export function createAuthClient(options: AuthClientOptions = {}): AuthClient {
-  const storage = options.storage ?? (hasLocalStorage() ? localStorageStore() : memoryStore());
+  // Cookie mode: nothing a script can read holds a token longer than this page lives.
+  const cookie = options.refreshToken === 'cookie';
+  const storage = cookie
+    ? memoryStore()
+    : (options.storage ?? (hasLocalStorage() ? localStorageStore() : memoryStore()));
   const prefix = options.storageKey ?? 'seamless';
-  const crossTab = options.crossTab ?? storage.sharedAcrossTabs !== false;
+  const crossTab = options.crossTab ?? (cookie || storage.sharedAcrossTabs !== false);
   // Both well inside the server's default 10 s reuse grace: an attempt whose answer is
   // lost is retried, and a retry must reach the server while the grace still covers it.
   const refreshTimeout = options.refreshTimeout ?? 3000;
@@ -33,9 +37,7 @@ export function createAuthClient(options: AuthClientOptions = {}): AuthClient {
   const id = Math.random().toString(36).slice(2);
   const now = (): number => Date.now();
 
-  const channel = crossTab
-    ? (broadcastTabChannel(`${prefix}:sync`) ?? storageEventTabChannel(`${prefix}.sync`))
-    : null;
+  const channel = crossTab ? (options.channel ?? broadcastTabChannel(`${prefix}:sync`)) : null;
   const lock = crossTab
     ? (webLocksLock(`${prefix}:refresh`, lockTimeout) ??
       (channel ? messageLock(channel, { id, timeout: lockTimeout, now }) : tabLocalLock))
@@ -55,6 +57,7 @@ export function createAuthClient(options: AuthClientOptions = {}): AuthClient {
       baseURL,
       fetch: fetchImpl,
       timeout: refreshTimeout,
+      cookie,
     }),
     lock,
     channel,
@@ -64,6 +67,7 @@ export function createAuthClient(options: AuthClientOptions = {}): AuthClient {
     retryWindow,
     sendsTokenTo: (url) => own.has(originOf(url)),
     shouldRefresh: options.shouldRefresh,
+    restore: cookie,
   });
   if (options.onSessionExpired) {
     client.on('sessionExpired', options.onSessionExpired);

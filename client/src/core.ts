@@ -45,6 +45,12 @@ export interface AuthPlatform {
    * unknown is retried; keep it (plus one attempt's timeout) inside the server's reuse grace.
    */
   retryWindow: number;
+  /**
+   * The server may hold a session that this tab has no record of (cookie mode: the
+   * refresh token is an httpOnly cookie). On start, one refresh asks it before any
+   * method answers; a refusal just means signed out.
+   */
+  restore?: boolean | undefined;
 }
 
 const noop = (): void => undefined;
@@ -67,9 +73,8 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
     if (signal.aborted) {
       abort();
     }
-    signal.addEventListener('abort', abort, { once: true });
-    const done = (): void => signal.removeEventListener('abort', abort);
-    promise.then(resolve, reject).finally(done);
+    signal.addEventListener('abort', abort);
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
   });
 }
 
@@ -111,11 +116,13 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(step: () => Promise<T>): Promise<T> => {
     const result = queue.then(step);
-    queue = result.catch(() => undefined);
+    queue = result.catch(noop);
     return result;
   };
 
-  const sync = createTabSync(channel, id, now, (message) => {
+  // A store of this tab alone (memory) shows nothing of other tabs: what they announce
+  // is the truth until this tab writes.
+  const sync = createTabSync(channel, id, now, store.sharedAcrossTabs === false, (message) => {
     void onNews(message);
   });
 
@@ -134,9 +141,18 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
 
   // Counts tokens events, so that a new listener's initial state never follows a newer one.
   let changes = 0;
+  // Until a restore has settled, the app hears nothing: the initial state tells it all.
+  let restoring = !!platform.restore;
   const changed = (pair: TokenPair | null, reason: WriteReason, source: ChangeSource): void => {
     changes += 1;
-    events.emit('tokens', pair, { reason, source });
+    if (pair) {
+      // A session again: its end will be news.
+      endNotified = false;
+      lastExpired = null;
+    }
+    if (!restoring) {
+      events.emit('tokens', pair, { reason, source });
+    }
   };
 
   /** Stores `pair` (null: clears) and tells the other tabs; no event. */
@@ -147,10 +163,6 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
     known = stored;
     refreshedAt = reason === 'refresh' ? at : 0;
     sync.forget();
-    if (pair) {
-      endNotified = false;
-      lastExpired = null;
-    }
     try {
       await (record === null ? store.remove(key) : store.set(key, record));
       unsaved = null;
@@ -173,8 +185,8 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
   };
 
   const announceRefresh = (pair: TokenPair, source: 'self' | 'other-tab'): void => {
-    if (lastAnnouncedRefresh !== pair.refresh_token) {
-      lastAnnouncedRefresh = pair.refresh_token;
+    if (lastAnnouncedRefresh !== pair.access_token) {
+      lastAnnouncedRefresh = pair.access_token;
       events.emit('refresh', pair, source);
     }
   };
@@ -198,9 +210,13 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
   const noSession = (): SessionExpiredError =>
     lastExpired ?? new SessionExpiredError('Not signed in');
 
-  const runRefresh = async (expected: Stored | null): Promise<TokenPair> => {
-    const before = expected ?? (await read());
-    if (!before) {
+  /**
+   * Refreshes `expected` (undefined: the record stored now; null: none, which restores a
+   * session that only the server knows of), or adopts what another tab refreshed.
+   */
+  const runRefresh = async (expected?: Stored | null): Promise<TokenPair> => {
+    const before = expected === undefined ? await read() : expected;
+    if (!before && expected !== null) {
       throw noSession();
     }
     return lock.run(async (contended) => {
@@ -213,19 +229,21 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
         await sync.nextNews(deadline - now());
         current = await read();
       }
-      if (!current) {
-        throw noSession();
-      }
       if (!sameGeneration(current, before)) {
+        if (!current) {
+          throw noSession();
+        }
         announceRefresh(current.pair, 'other-tab');
         return current.pair;
       }
+      // Without a record to compare, any change made meanwhile is what wins.
+      const mark = changes;
       events.emit('refreshStart');
       let outcome: { pair: TokenPair } | { error: unknown } = { error: null };
       const started = now();
       for (let failures = 1; ; failures++) {
         try {
-          outcome = { pair: await api.refresh(current.pair) };
+          outcome = { pair: await api.refresh(current?.pair ?? null) };
           break;
         } catch (error) {
           outcome = { error };
@@ -242,14 +260,15 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
         // Write only over what was refreshed: a sign-in or sign-out (here or in another
         // tab) that happened meanwhile wins, and the answer is dropped.
         const latest = await read();
-        if (!sameGeneration(latest, current)) {
+        if (!sameGeneration(latest, current) || (!current && changes !== mark)) {
           if (!latest) {
             throw noSession();
           }
           return latest.pair;
         }
         if ('pair' in outcome) {
-          await write(outcome.pair, 'refresh');
+          // A restored session reaches the app as its initial state, not as a change.
+          await (current ? write : save)(outcome.pair, 'refresh');
           announceRefresh(outcome.pair, 'self');
           return outcome.pair;
         }
@@ -257,6 +276,10 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
         if (!endsSession(error)) {
           events.emit('refreshError', error, false);
           throw error;
+        }
+        if (!current) {
+          // Nothing to restore: signed out, which is no news.
+          throw noSession();
         }
         await write(null, 'expired');
         events.emit('refreshError', error, true);
@@ -270,7 +293,7 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
     });
   };
 
-  const refreshFrom = (expected: Stored | null): Promise<TokenPair> => {
+  const refreshFrom = (expected?: Stored | null): Promise<TokenPair> => {
     inflight ??= runRefresh(expected).finally(() => {
       inflight = null;
     });
@@ -291,10 +314,6 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
     } else {
       pair = (await read())?.pair ?? null;
     }
-    if (pair) {
-      endNotified = false;
-      lastExpired = null;
-    }
     changed(pair, reason, 'other-tab');
     if (reason === 'refresh' && pair) {
       announceRefresh(pair, 'other-tab');
@@ -306,6 +325,7 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
   };
 
   const accessToken = async (): Promise<string | null> => {
+    await ready;
     // Requests made during a refresh wait for it instead of racing it with a stale token.
     let failure: { error: unknown } | null = null;
     if (inflight) {
@@ -345,6 +365,7 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
   };
 
   const renew = async (rejectedToken: string): Promise<string> => {
+    await ready;
     if (inflight) {
       await inflight;
     }
@@ -359,6 +380,17 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
     return (await refreshFrom(current)).access_token;
   };
 
+  // Settles once the tab knows whether the server holds a session for it; never rejects.
+  const restored = (): void => {
+    restoring = false;
+  };
+  const ready = restoring && refreshFrom(null).then(restored, restored);
+  /** What is stored, once the tab knows. */
+  const settled = async (): Promise<Stored | null> => {
+    await ready;
+    return read();
+  };
+
   const client: AuthClient = {
     async login(username, password) {
       const pair = await api.login(username, password);
@@ -370,25 +402,25 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
       // Signed out here first, so that a refresh under way loses; then the server ends the
       // session with its refresh token (rotated or not, the server accepts it): never a
       // refresh just to sign out.
-      const current = await read().catch(() => null);
+      const current = await settled();
       await serial(() => write(null, 'logout'));
       signedOut();
       if (current) {
-        await api.logout(current.pair).catch(() => undefined);
+        await api.logout(current.pair).catch(noop);
       }
     },
 
     async getTokens() {
-      return (await read())?.pair ?? null;
+      return (await settled())?.pair ?? null;
     },
 
     async isAuthenticated() {
-      const stored = await read();
+      const stored = await settled();
       return stored !== null && !(now() >= (refreshExpiry(stored) ?? Infinity));
     },
 
     async getSession() {
-      const stored = await read();
+      const stored = await settled();
       return (
         stored && {
           tokens: stored.pair,
@@ -408,7 +440,7 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
     },
 
     refresh() {
-      return refreshFrom(null);
+      return refreshFrom();
     },
 
     renewAfterUnauthorized(rejectedToken, options) {
@@ -421,16 +453,17 @@ export function createAuthCore(platform: AuthPlatform): AuthClient {
     on(event, listener) {
       const off = events.on(event, listener);
       if (event === 'tokens') {
-        // The state at this moment, to this listener alone, unless a change beats it.
-        const before = changes;
-        void read().then((stored) => {
-          if (changes === before && events.has(event, listener)) {
+        // The state at this moment (or once restored), to this listener alone, unless a
+        // change beats it.
+        const before = restoring ? -1 : changes;
+        void settled().then((stored) => {
+          if ((before < 0 || changes === before) && events.has(event, listener)) {
             events.call(listener as AuthEvents['tokens'], stored?.pair ?? null, {
               reason: 'initial',
               source: 'self',
             });
           }
-        }, noop);
+        });
       }
       return off;
     },

@@ -6,7 +6,8 @@ import type { TokenPair } from './types.js';
 /**
  * The three server calls the core needs; swap it to talk to another server. Refresh and
  * logout get the whole current pair, so that an API which keeps the refresh token out of
- * scripts' reach (an httpOnly cookie) can ignore it.
+ * scripts' reach (an httpOnly cookie) can ignore it; null when the tab has none (a
+ * session restored from the cookie, a sign-out before the tab knew).
  */
 export interface AuthApi {
   login(username: string, password: string): Promise<TokenPair>;
@@ -15,19 +16,18 @@ export interface AuthApi {
    * 2xx without a pair). Any other rejection (a timeout, a network error, an unreadable
    * answer) means the outcome is unknown: the server may have rotated the token.
    */
-  refresh(current: TokenPair): Promise<TokenPair>;
+  refresh(current: TokenPair | null): Promise<TokenPair>;
   /** Ends the session on the server with its refresh token (no refresh first, whatever the access token's age). */
-  logout(current: TokenPair): Promise<void>;
+  logout(current: TokenPair | null): Promise<void>;
 }
 
 async function errorFrom(response: Response): Promise<HttpError> {
   let message = `${response.status} ${response.statusText}`.trim();
   try {
+    // The server's errors carry one string; anything else keeps the status line.
     const body = (await response.json()) as { message?: unknown };
     if (typeof body.message === 'string') {
       message = body.message;
-    } else if (Array.isArray(body.message)) {
-      message = body.message.join('; ');
     }
   } catch {
     // Not JSON (a proxy's error page): keep the status line.
@@ -41,7 +41,9 @@ async function errorFrom(response: Response): Promise<HttpError> {
 /**
  * The Seamless server's endpoints over `fetch`: `POST /user/login`, `POST /user/refresh`
  * and `POST /user/logout`, with the refresh token in a JSON body (never in a URL, where
- * logs and Referer headers keep it).
+ * logs and Referer headers keep it). With `cookie`, in cookie mode: each call says
+ * `Seamless-Session: cookie` and sends credentials, and the refresh token never leaves
+ * the httpOnly cookie the server sets.
  *
  * @example
  * ```ts
@@ -52,8 +54,9 @@ export function createHttpApi(options: {
   baseURL: string;
   fetch: typeof fetch;
   timeout: number;
+  cookie?: boolean | undefined;
 }): AuthApi {
-  const { baseURL, timeout } = options;
+  const { baseURL, timeout, cookie } = options;
   const doFetch = options.fetch;
 
   const post = async (path: string, body: unknown) => {
@@ -62,8 +65,12 @@ export function createHttpApi(options: {
     try {
       return await doFetch(`${baseURL}${path}`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: {
+          'Content-Type': 'application/json',
+          ...(cookie && { 'Seamless-Session': 'cookie' }),
+        },
         body: JSON.stringify(body),
+        credentials: cookie ? 'include' : 'same-origin',
         signal: controller.signal,
       });
     } catch (error) {
@@ -83,8 +90,8 @@ export function createHttpApi(options: {
     // A body that cannot be read (cut off, not JSON) rejects as it is: the server may
     // well have acted, so the caller may retry.
     const body: unknown = await response.json();
-    if (!isTokenPair(body)) {
-      throw new HttpError(response.status, 'No token pair in the answer');
+    if (!isTokenPair(body) || (!cookie && typeof body.refresh_token !== 'string')) {
+      throw new HttpError(response.status, 'No token pair');
     }
     return body;
   };
@@ -92,9 +99,11 @@ export function createHttpApi(options: {
   return {
     login: async (username, password) =>
       pairFrom(await post('/user/login', { username, password })),
-    refresh: async ({ refresh_token }) => pairFrom(await post('/user/refresh', { refresh_token })),
-    logout: async ({ refresh_token }) => {
-      await (await post('/user/logout', { refresh_token })).body?.cancel();
+    // In cookie mode the pair has no refresh token, and the body is `{}`.
+    refresh: async (current) =>
+      pairFrom(await post('/user/refresh', { refresh_token: current?.refresh_token })),
+    logout: async (current) => {
+      await (await post('/user/logout', { refresh_token: current?.refresh_token })).body?.cancel();
     },
   };
 }

@@ -17,7 +17,7 @@ export const tabLocalLock: TabLock = { run: (body) => body(false) };
 interface LockManagerLike {
   request<T>(
     name: string,
-    options: { mode: 'exclusive'; signal?: AbortSignal; ifAvailable?: boolean },
+    options: { signal?: AbortSignal; ifAvailable?: boolean },
     callback: (lock: unknown) => Promise<T>,
   ): Promise<T>;
 }
@@ -67,10 +67,8 @@ export function webLocksLock(name: string, timeout: number): TabLock | null {
   return {
     async run<T>(body: (contended: boolean) => Promise<T>): Promise<T> {
       // First without waiting, to learn whether someone else holds the lock.
-      const free = await locks.request<T | typeof BUSY>(
-        name,
-        { mode: 'exclusive', ifAvailable: true },
-        (lock) => (lock === null ? Promise.resolve(BUSY) : body(false)),
+      const free = await locks.request<T | typeof BUSY>(name, { ifAvailable: true }, (lock) =>
+        lock === null ? Promise.resolve(BUSY) : body(false),
       );
       if (free !== BUSY) {
         return free;
@@ -80,7 +78,7 @@ export function webLocksLock(name: string, timeout: number): TabLock | null {
       let acquired = false;
       const timer = setTimeout(() => controller.abort(), timeout);
       try {
-        return await locks.request(name, { mode: 'exclusive', signal: controller.signal }, () => {
+        return await locks.request(name, { signal: controller.signal }, () => {
           acquired = true;
           clearTimeout(timer);
           return body(true);

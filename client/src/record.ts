@@ -7,10 +7,12 @@ export interface Stored {
   savedAt: number;
 }
 
-/** Whether `value` has the two tokens of a pair. */
+/**
+ * Whether `value` is a pair: it has an access token (and a refresh token, unless that is
+ * in a cookie; `createHttpApi` checks that each mode gets what it expects).
+ */
 export function isTokenPair(value: unknown): value is TokenPair {
-  const pair = value as Partial<TokenPair> | null;
-  return typeof pair?.access_token === 'string' && typeof pair.refresh_token === 'string';
+  return typeof (value as Partial<TokenPair> | null)?.access_token === 'string';
 }
 
 /** The record in a stored string, or null for nothing, a corrupt value or a foreign one. */
@@ -31,12 +33,15 @@ export function parseStored(raw: string | null): Stored | null {
 
 /**
  * Whether two records hold the same refresh credential: what a refresh replaced, and
- * what it may write over. (In a mode where the refresh token is out of the page's reach,
- * this is where another generation mark would be compared.)
+ * what it may write over. In cookie mode, where no script sees the refresh token, every
+ * refresh answers a new access token, which marks the generation instead.
  */
 export function sameGeneration(a: Stored | null, b: Stored | null): boolean {
-  return a?.pair.refresh_token === b?.pair.refresh_token;
+  return generation(a) === generation(b);
 }
+
+const generation = (stored: Stored | null): string | undefined =>
+  stored?.pair.refresh_token ?? stored?.pair.access_token;
 
 /** The string `parseStored` reads back. */
 export function serializeStored(stored: Stored): string {

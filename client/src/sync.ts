@@ -33,12 +33,14 @@ export type TokensMessage = Extract<TabMessage, { type: 'tokens' }>;
 
 /**
  * Tab sync over `channel` (null: this tab alone). `listener` hears each tokens message
- * from another tab once `newest` takes it into account.
+ * from another tab once `newest` takes it into account. With a store of this tab alone
+ * (`local`), storage that shows nothing means nothing: what was heard stays the truth.
  */
 export function createTabSync(
   channel: TabChannel | null,
   id: string,
   now: () => number,
+  local: boolean,
   listener: (message: TokensMessage) => void,
 ): TabSync {
   let heard: { record: string | null; at: number; receivedAt: number } | null = null;
@@ -58,7 +60,7 @@ export function createTabSync(
       if (
         heard !== null &&
         heard.at > (stored?.savedAt ?? -Infinity) &&
-        (stored !== null || now() - heard.receivedAt < HEARD_TTL_MS)
+        (stored !== null || local || now() - heard.receivedAt < HEARD_TTL_MS)
       ) {
         return parseStored(heard.record);
       }

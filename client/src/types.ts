@@ -1,4 +1,5 @@
 import type { SessionExpiredError } from './errors/session-expired-error.js';
+import type { TabChannel } from './channel.js';
 import type { AccessClaims } from './jwt.js';
 
 export type { AccessClaims };
@@ -6,7 +7,8 @@ export type { AccessClaims };
 /** What `POST /user/login` and `POST /user/refresh` return. */
 export interface TokenPair {
   access_token: string;
-  refresh_token: string;
+  /** Absent in cookie mode: the refresh token is then an httpOnly cookie no script can read. */
+  refresh_token?: string | undefined;
   token_type?: string | undefined;
   /** Seconds until the access token expires. */
   expires_in?: number | undefined;
@@ -86,6 +88,13 @@ export interface AuthEvents {
 export interface AuthClientOptions {
   /** Where `/user/login`, `/user/refresh` and `/user/logout` live; default `''` (same origin). */
   baseURL?: string | undefined;
+  /**
+   * Where the refresh token lives. `'storage'` (default): in `storage`, with the access
+   * token. `'cookie'`: in an httpOnly cookie that the server sets and no script can read;
+   * the access token is then kept in this tab's memory only (`storage` is not used), and
+   * a new page restores the session with one refresh before answering anything.
+   */
+  refreshToken?: 'storage' | 'cookie' | undefined;
   /** Token storage; default `localStorageStore()`, or `memoryStore()` where there is no `localStorage`. */
   storage?: TokenStore | undefined;
   /** Prefix of the storage key, lock name and channel name; default `'seamless'`. */
@@ -101,6 +110,13 @@ export interface AuthClientOptions {
    * `sharedAcrossTabs: false` (as `memoryStore()` does).
    */
   crossTab?: boolean | undefined;
+  /**
+   * How tabs talk to each other; default a `BroadcastChannel` named `<storageKey>:sync`.
+   * Where there is none (Safari before 15.4), `storageEventTabChannel('seamless.sync')`
+   * from `@seamless/client/core` carries the messages as localStorage writes instead
+   * (not in cookie mode, where it would put the access token in localStorage).
+   */
+  channel?: TabChannel | undefined;
   /** The `fetch` used for the login, refresh and logout calls; default `globalThis.fetch`. */
   fetch?: typeof fetch | undefined;
   /**

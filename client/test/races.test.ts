@@ -104,7 +104,11 @@ void describe('a refresh that lands after a sign-in or sign-out', () => {
 
     assert.equal(await one.getTokens(), null);
     assert.equal(await two.getTokens(), null);
-    assert.equal(await refreshWorks(server.url, pair.refresh_token), false, 'the session ended');
+    assert.equal(
+      await refreshWorks(server.url, pair.refresh_token ?? ''),
+      false,
+      'the session ended',
+    );
     one.close();
     two.close();
   });
@@ -305,7 +309,11 @@ void describe('sessionExpired means that a session ended', () => {
     await client.logout();
 
     assert.equal(refreshes(), 0, 'no refresh just to sign out');
-    assert.equal(await refreshWorks(server.url, pair.refresh_token), false, 'the session ended');
+    assert.equal(
+      await refreshWorks(server.url, pair.refresh_token ?? ''),
+      false,
+      'the session ended',
+    );
     assert.equal(await client.getTokens(), null);
     assert.equal(expired.length, 0);
     client.close();
@@ -326,7 +334,7 @@ void describe('sessionExpired means that a session ended', () => {
     assert.equal(proxy.count('POST', '/user/refresh', 401), 1, 'the server refused it');
     assert.equal(expired.length, 0, 'a sign-out is not an expiry');
     assert.equal(await client.getTokens(), null);
-    assert.equal(await refreshWorks(server.url, pair.refresh_token), false);
+    assert.equal(await refreshWorks(server.url, pair.refresh_token ?? ''), false);
     client.close();
   });
 });

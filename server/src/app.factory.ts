@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
+import { RefreshCookie } from './auth/refresh-cookie';
 import type { AppConfig } from './config/config';
 import { hasRepeatedAuthorization } from './common/authorization-header';
 import { Errors } from './common/domain-error';
@@ -15,6 +16,46 @@ import { SessionsService } from './sessions/sessions.service';
 import { UsersService } from './users/users.service';
 
 const HOUSEKEEPING_INTERVAL_MS = 60 * 60 * 1000;
+
+/**
+ * CORS: CORS_ORIGINS may call the API with a Bearer token (no credentials). Only the
+ * origins of REFRESH_COOKIE_ORIGINS may send credentials and the cookie-mode header, so
+ * that "any origin outside production" never means "any origin may use the cookie".
+ */
+function enableCors(app: NestFastifyApplication, config: AppConfig): void {
+  const bearer = {
+    origin:
+      config.corsOrigins === 'any'
+        ? true
+        : config.corsOrigins === 'none'
+          ? false
+          : config.corsOrigins,
+    methods: ['GET', 'POST', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type'],
+    // A client on another origin tells an invalid token from other 401s by this header.
+    exposedHeaders: ['WWW-Authenticate', 'Retry-After'],
+    maxAge: 600,
+  };
+  if (config.refreshCookie.origins.length === 0) {
+    if (config.corsOrigins !== 'none') {
+      app.enableCors(bearer);
+    }
+    return;
+  }
+  const cookie = app.get(RefreshCookie);
+  const withCookie = {
+    ...bearer,
+    origin: true,
+    credentials: true,
+    allowedHeaders: [...bearer.allowedHeaders, 'Seamless-Session'],
+  };
+  app.enableCors({
+    delegator: (request, callback) => {
+      const origin = request.headers.origin;
+      callback(null, origin !== undefined && cookie.lists(origin) ? withCookie : bearer);
+    },
+  });
+}
 
 /**
  * Builds the whole application: fastify (measured several times faster than express
@@ -44,16 +85,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       transform: true,
     }),
   );
-  if (config.corsOrigins !== 'none') {
-    app.enableCors({
-      origin: config.corsOrigins === 'any' ? true : config.corsOrigins,
-      methods: ['GET', 'POST', 'DELETE'],
-      allowedHeaders: ['Authorization', 'Content-Type'],
-      // A client on another origin tells an invalid token from other 401s by this header.
-      exposedHeaders: ['WWW-Authenticate', 'Retry-After'],
-      maxAge: 600,
-    });
-  }
+  enableCors(app, config);
   const fastify = app.getHttpAdapter().getInstance();
   const headers = securityHeaders({
     contentSecurityPolicy: {
@@ -92,7 +124,9 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
             'Request bodies are application/json (UTF-8) only: anything else is 415, and JSON ' +
             'nested deeper than 32 levels is 400. Answers with tokens or account data are ' +
             'Cache-Control: no-store. Every 401 carries WWW-Authenticate; two Authorization ' +
-            'headers are 400 (Bearer error="invalid_request"). HEAD never changes state.',
+            'headers are 400 (Bearer error="invalid_request"). HEAD never changes state. ' +
+            'Cookie mode (header Seamless-Session: cookie at login, refresh and logout) keeps ' +
+            'the refresh token of a browser session in an httpOnly cookie and out of every body.',
         )
         .addBearerAuth()
         .build(),

@@ -8,6 +8,7 @@ import { AccessTokenService } from './auth/access-token.service';
 import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
 import { LoginLimiter } from './auth/login-limiter';
+import { RefreshCookie } from './auth/refresh-cookie';
 import { HttpErrorFilter } from './common/http-error.filter';
 import type { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
@@ -48,6 +49,7 @@ export class AppModule {
         LoginLimiter,
         PasswordHasher,
         PasswordPolicy,
+        RefreshCookie,
         SessionsRepository,
         SessionsService,
         UsersRepository,

@@ -52,12 +52,15 @@ export function findChromium(): string {
   return CHROMIUM_PATH;
 }
 
-/** Starts headless Chromium with the repository's flags. */
-export async function launchChromium(): Promise<Browser> {
+/**
+ * Starts headless Chromium with the repository's flags, and `extraArgs` (e.g.
+ * `--host-resolver-rules=MAP other.test 127.0.0.1`, for a second site on this machine).
+ */
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: findChromium(),
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
     timeout: 60_000,
   });
 }

@@ -1,6 +1,7 @@
 import { Dashboard } from './components/Dashboard.tsx';
 import { LanguageSwitch } from './components/LanguageSwitch.tsx';
 import { RequestLog } from './components/RequestLog.tsx';
+import { ScriptView } from './components/ScriptView.tsx';
 import { SignIn } from './components/SignIn.tsx';
 import { useSession } from './hooks.ts';
 import { useI18n } from './i18n/index.ts';
@@ -32,6 +33,7 @@ export function App() {
           )}
         </div>
         <div className="column column-log">
+          <ScriptView />
           <RequestLog />
         </div>
       </main>

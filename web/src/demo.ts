@@ -8,6 +8,7 @@ import { createAuthClient } from '@seamless/client';
 import { attachAxios } from '@seamless/client/axios';
 import type { Text } from './i18n/index.ts';
 import { countRefresh, logNote, logOutcome, logRequest, type LogKind } from './log.ts';
+import { mode } from './mode.ts';
 
 declare module 'axios' {
   interface AxiosRequestConfig {
@@ -94,14 +95,30 @@ function describeRejection(challenge: unknown, body: unknown): Text {
   return code ?? summarize(body);
 }
 
+/**
+ * In cookie mode, until the client has said whether the cookie holds a session: its
+ * first refresh only asks, and a 401 then means "signed out", not a rejected token.
+ */
+let restoring = mode === 'cookie';
+
 /** The client's own calls (login, refresh, logout) go through this fetch, so they are logged too. */
 const loggingFetch: typeof fetch = async (input, init) => {
   const url = input instanceof Request ? input.url : String(input);
   const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
-  const id = logRequest('auth', method, pathOf(url));
+  const path = pathOf(url);
+  const id = logRequest('auth', method, path);
   try {
     const response = await window.fetch(input, init);
-    logOutcome(id, response.status, describeAuthCall(pathOf(url), response.status));
+    if (restoring && path === '/user/refresh') {
+      logOutcome(
+        id,
+        response.status,
+        ({ t }) => (response.ok ? t.events.sessionRestored : t.events.noSessionToRestore),
+        false,
+      );
+    } else {
+      logOutcome(id, response.status, describeAuthCall(path, response.status));
+    }
     return response;
   } catch (error) {
     logOutcome(
@@ -127,8 +144,16 @@ function describeAuthCall(path: string, status: number): Text {
   }
 }
 
-/** The auth client shared by the whole page (tokens in localStorage, shared with other tabs). */
-export const auth = createAuthClient({ baseURL: '', fetch: loggingFetch });
+/**
+ * The auth client shared by the whole page. In cookie mode (the default) the refresh token
+ * is an httpOnly cookie and the access token stays in memory, shared with other tabs by
+ * message; in localStorage mode both tokens are in localStorage, as in the tutorial.
+ */
+export const auth = createAuthClient({
+  baseURL: '',
+  fetch: loggingFetch,
+  refreshToken: mode === 'cookie' ? 'cookie' : 'storage',
+});
 
 /** The axios instance for API calls that need the user's token. */
 export const api: AxiosInstance = axios.create({ baseURL: '' });
@@ -146,6 +171,7 @@ auth.on('refresh', (_tokens, source) => {
   }
 });
 auth.on('tokens', (pair, { reason, source }) => {
+  restoring = false;
   if (pair === null && source === 'other-tab') {
     logNote(({ t }) =>
       reason === 'logout' ? t.events.otherTabSignedOut : t.events.otherTabLostSession,

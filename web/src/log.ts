@@ -95,9 +95,12 @@ export function logRequest(kind: LogKind, method: string, path: string, detail: 
   return id;
 }
 
-/** Records the outcome of the request logged as `id`. */
-export function logOutcome(id: number, status: LogStatus, detail?: Text): void {
-  const counters = status === 401 ? bump('unauthorized') : state.counters;
+/**
+ * Records the outcome of the request logged as `id`; a 401 counts among the rejected
+ * unless `counted` is false.
+ */
+export function logOutcome(id: number, status: LogStatus, detail?: Text, counted = true): void {
+  const counters = counted && status === 401 ? bump('unauthorized') : state.counters;
   const entries = state.entries.map((entry) =>
     entry.id === id ? { ...entry, status, detail: detail ?? entry.detail } : entry,
   );

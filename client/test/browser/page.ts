@@ -3,9 +3,14 @@ import axios from 'axios';
 import { attachAxios } from '../../src/axios.js';
 import { createAuthClient, createFetch } from '../../src/index.js';
 
-// `?api=<origin>` puts the API on another origin than the page (default: the same).
-const apiOrigin = new URLSearchParams(location.search).get('api') ?? '';
-const auth = createAuthClient({ baseURL: apiOrigin });
+// `?api=<origin>` puts the API on another origin than the page (default: the same);
+// `?mode=cookie` keeps the refresh token in the server's httpOnly cookie.
+const params = new URLSearchParams(location.search);
+const apiOrigin = params.get('api') ?? '';
+const auth = createAuthClient({
+  baseURL: apiOrigin,
+  refreshToken: params.get('mode') === 'cookie' ? 'cookie' : 'storage',
+});
 const api = axios.create({ baseURL: apiOrigin });
 attachAxios(auth, api);
 const authFetch = createFetch(auth);
@@ -15,6 +20,8 @@ const seen = {
   refreshesHere: 0,
   refreshesAdopted: 0,
   lastTokensFromOtherTab: 'none' as 'none' | 'pair' | 'null',
+  /** Every tokens event, as `reason:pair` or `reason:null`. */
+  tokens: [] as string[],
 };
 auth.on('sessionExpired', () => {
   seen.sessionExpired += 1;
@@ -26,7 +33,8 @@ auth.on('refresh', (_tokens, source) => {
     seen.refreshesAdopted += 1;
   }
 });
-auth.on('tokens', (tokens, { source }) => {
+auth.on('tokens', (tokens, { reason, source }) => {
+  seen.tokens.push(`${reason}:${tokens ? 'pair' : 'null'}`);
   if (source === 'other-tab') {
     seen.lastTokensFromOtherTab = tokens ? 'pair' : 'null';
   }
@@ -73,7 +81,15 @@ const harness = {
   tokens: () => auth.getTokens(),
   signedIn: async (): Promise<boolean> => (await auth.getTokens()) !== null,
   logout: (): Promise<void> => auth.logout(),
-  seen: (): typeof seen => ({ ...seen }),
+  seen: (): typeof seen => ({ ...seen, tokens: [...seen.tokens] }),
+  refresh: async (): Promise<string> => {
+    try {
+      await auth.refresh();
+      return 'ok';
+    } catch (error) {
+      return error instanceof Error ? error.name : String(error);
+    }
+  },
   hasWebLocks: (): boolean => 'locks' in navigator && navigator.locks !== undefined,
 };
 

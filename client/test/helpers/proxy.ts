@@ -56,16 +56,16 @@ export class CountingProxy {
 
   constructor(readonly target: string) {}
 
-  /** Listens on a free loopback port. */
-  async start(): Promise<this> {
+  /** Listens on `port` of the loopback, by default a free one. */
+  async start(port = 0): Promise<this> {
     const server = createServer((req, res) => {
       void this.#handle(req, res);
     });
     this.#server = server;
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     const address = server.address();
-    const port = typeof address === 'object' && address !== null ? address.port : 0;
-    this.url = `http://127.0.0.1:${port}`;
+    const bound = typeof address === 'object' && address !== null ? address.port : 0;
+    this.url = `http://127.0.0.1:${bound}`;
     return this;
   }
 
@@ -173,7 +173,9 @@ export class CountingProxy {
 
     const upstream = forward(
       `${this.target}${req.url ?? '/'}`,
-      { method, headers: { ...req.headers, host: new URL(this.target).host } },
+      // The Host header passes unchanged, as through a reverse proxy: the server checks
+      // a cookie-mode request's Origin against the origin it was addressed to.
+      { method, headers: req.headers },
       (response) => {
         record(response.statusCode ?? 0);
         const fate = this.#answers.get(path);

@@ -35,7 +35,7 @@ export class AccessTokenGuard implements CanActivate {
     const header = request.headers.authorization;
     if (!header) {
       if (
-        carriesRefreshToken(request.body) &&
+        carriesRefreshToken(request) &&
         this.reflector.get<boolean>(ACCEPTS_REFRESH_TOKEN, context.getHandler())
       ) {
         return true;

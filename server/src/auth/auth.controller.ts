@@ -1,9 +1,22 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
+import {
+  applyDecorators,
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiHeader,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -11,15 +24,17 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
+  ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Errors } from '../common/domain-error';
 import { clientAddress } from '../common/client-address';
 import { NoStore } from '../common/no-store.decorator';
 import { ChangesState } from '../common/state-changing-get';
 import { SessionsService, type ClientInfo } from '../sessions/sessions.service';
 import { toPublicUser, type PublicUser } from '../users/user.entity';
 import type { Principal } from './access-token.service';
-import { AuthService } from './auth.service';
+import { AuthService, type IssuedPair } from './auth.service';
 import { CurrentPrincipal } from './current-principal.decorator';
 import { ChangePasswordDto, LoginDto, RegisterDto } from './dto/credentials.dto';
 import { LogoutDto } from './dto/logout.dto';
@@ -27,6 +42,7 @@ import { RequireLiveSession } from './live-session.guard';
 import { RefreshDto } from './dto/refresh.dto';
 import { PublicUserDto, TokenPairDto } from './dto/token-pair.dto';
 import { Public } from './public.decorator';
+import { inCookieMode, REFRESH_COOKIE, RefreshCookie } from './refresh-cookie';
 import { RefreshTokenAccepted } from './refresh-token-accepted.decorator';
 import type { AuthenticatedRequest } from './access-token.guard';
 
@@ -35,6 +51,34 @@ const BUSY_DESCRIPTION =
 
 const INVALID_REFRESH_DESCRIPTION =
   'Invalid, expired, revoked or reused refresh token (WWW-Authenticate: RefreshToken error="invalid_grant")';
+
+const NO_BODY_TOKEN_IN_COOKIE_MODE = new BadRequestException(
+  'In cookie mode the refresh token is the cookie: send none in the body',
+);
+const NO_REFRESH_TOKEN = new BadRequestException('refresh_token must be a string');
+
+/** How /docs describes cookie mode on the three routes that take part in it. */
+const CookieMode = (role: string) =>
+  applyDecorators(
+    ApiHeader({
+      name: 'Seamless-Session',
+      required: false,
+      description: `\`cookie\`: cookie mode. ${role} Such a request needs a JSON body (\`{}\` at least) and an Origin that is this server's own or listed in REFRESH_COOKIE_ORIGINS, and is refused with Sec-Fetch-Site: cross-site unless REFRESH_COOKIE_SAME_SITE=None.`,
+      schema: { type: 'string', enum: ['cookie'] },
+    }),
+    ApiForbiddenResponse({
+      description:
+        'Cookie mode from an origin that may not use the cookie (missing, null or unlisted Origin), or a cross-site request',
+    }),
+    ApiUnsupportedMediaTypeResponse({ description: 'The body is not application/json' }),
+  );
+
+const SET_COOKIE = {
+  'Set-Cookie': {
+    description: `Cookie mode only: ${REFRESH_COOKIE}=<refresh token>; Max-Age=<refresh_expires_in>; Path=/user; HttpOnly; Secure; SameSite=Strict (None, Partitioned when REFRESH_COOKIE_SAME_SITE=None)`,
+    schema: { type: 'string' },
+  },
+};
 
 /** Who is asking, as sessions record it and the limits count it. */
 function clientOf(request: FastifyRequest): ClientInfo {
@@ -47,13 +91,24 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly sessions: SessionsService,
+    private readonly cookie: RefreshCookie,
   ) {}
+
+  /** Cookie mode: the refresh token goes into the cookie, and out of the body. */
+  private intoCookie(reply: FastifyReply, pair: IssuedPair): TokenPairDto {
+    const { refresh_token: refreshToken, ...rest } = pair;
+    this.cookie.set(reply, refreshToken, pair.refresh_expires_in);
+    return rest;
+  }
 
   @Public()
   @Post('login')
   @NoStore()
   @HttpCode(200)
-  @ApiOkResponse({ type: TokenPairDto })
+  @ApiOkResponse({ type: TokenPairDto, headers: SET_COOKIE })
+  @CookieMode(
+    'Starts a session whose refresh token is set as an httpOnly cookie and left out of the answer; it is accepted only from that cookie.',
+  )
   @ApiBadRequestResponse({ description: 'Malformed body, or a username registration refuses' })
   @ApiUnauthorizedResponse({
     description: 'Invalid username or password (WWW-Authenticate: Password)',
@@ -63,18 +118,50 @@ export class AuthController {
       'Too many failed attempts for this username from this address (LOGIN_MAX_ATTEMPTS), or from this address across usernames (LOGIN_IP_MAX_ATTEMPTS); see Retry-After',
   })
   @ApiServiceUnavailableResponse({ description: BUSY_DESCRIPTION })
-  login(@Body() body: LoginDto, @Req() request: FastifyRequest): Promise<TokenPairDto> {
-    return this.auth.login(body.username, body.password, clientOf(request));
+  async login(
+    @Body() body: LoginDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TokenPairDto> {
+    if (!inCookieMode(request)) {
+      return this.auth.login(body.username, body.password, clientOf(request));
+    }
+    // Before the password is checked: a page that may not use the cookie learns nothing.
+    this.cookie.check(request);
+    const pair = await this.auth.login(body.username, body.password, clientOf(request), 'cookie');
+    return this.intoCookie(reply, pair);
   }
 
   @Public()
   @Post('refresh')
   @NoStore()
   @HttpCode(200)
-  @ApiOkResponse({ type: TokenPairDto })
+  @ApiOkResponse({ type: TokenPairDto, headers: SET_COOKIE })
+  @CookieMode(
+    'The refresh token is taken from the cookie, and the next one set there; none may be in the body.',
+  )
   @ApiUnauthorizedResponse({ description: INVALID_REFRESH_DESCRIPTION })
-  refresh(@Body() body: RefreshDto, @Req() request: FastifyRequest): Promise<TokenPairDto> {
-    return this.auth.refresh(body.refresh_token, clientAddress(request.ip));
+  async refresh(
+    @Body() body: RefreshDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TokenPairDto> {
+    const ip = clientAddress(request.ip);
+    if (!inCookieMode(request)) {
+      if (body.refresh_token === undefined) {
+        throw NO_REFRESH_TOKEN;
+      }
+      return this.auth.refresh(body.refresh_token, 'body', ip);
+    }
+    this.cookie.check(request);
+    if (body.refresh_token !== undefined) {
+      throw NO_BODY_TOKEN_IN_COOKIE_MODE;
+    }
+    const token = this.cookie.read(request);
+    if (token === undefined) {
+      throw Errors.invalidRefreshToken;
+    }
+    return this.intoCookie(reply, await this.auth.refresh(token, 'cookie', ip));
   }
 
   /** The tutorial's route, kept for clients written against it; prefer POST (no token in URLs or logs). */
@@ -94,7 +181,11 @@ export class AuthController {
     @Query() query: RefreshDto,
     @Req() request: FastifyRequest,
   ): Promise<TokenPairDto> {
-    return this.auth.refresh(query.refresh_token, clientAddress(request.ip));
+    if (query.refresh_token === undefined) {
+      throw NO_REFRESH_TOKEN;
+    }
+    // Never the cookie: a GET is what a link or an <img> on another site sends.
+    return this.auth.refresh(query.refresh_token, 'body', clientAddress(request.ip));
   }
 
   @Public()
@@ -149,22 +240,49 @@ export class AuthController {
 
   /**
    * With a Bearer access token, or (so that a client whose access token has expired never
-   * refreshes just to sign out) with a refresh token of the session in the body.
+   * refreshes just to sign out) with a refresh token of the session: in the body, or in
+   * the cookie in cookie mode. The cookie, when sent, is cleared.
    */
   @RefreshTokenAccepted()
   @Post('logout')
   @RequireLiveSession()
   @HttpCode(204)
   @ApiBearerAuth()
+  @CookieMode('The session of the refresh token in the cookie ends, and the cookie is cleared.')
   @ApiNoContentResponse({
-    description: 'The session of this access token, or of this refresh token, is revoked',
+    description:
+      'The session of this access token, or of this refresh token, is revoked (and the cookie cleared)',
+    headers: SET_COOKIE,
   })
   @ApiUnauthorizedResponse({ description: 'No valid access token and no genuine refresh token' })
-  async logout(@Req() request: AuthenticatedRequest, @Body() body: LogoutDto): Promise<void> {
+  async logout(
+    @Req() request: AuthenticatedRequest,
+    @Body() body: LogoutDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<void> {
     if (request.principal) {
+      if (this.cookie.read(request) !== undefined) {
+        this.cookie.clear(reply);
+      }
       await this.sessions.revoke(request.principal.sessionId);
-    } else if (body.refresh_token !== undefined) {
-      await this.sessions.revokeByRefreshToken(body.refresh_token);
+      return;
     }
+    if (!inCookieMode(request)) {
+      if (body.refresh_token !== undefined) {
+        await this.sessions.revokeByRefreshToken(body.refresh_token, 'body');
+      }
+      return;
+    }
+    this.cookie.check(request);
+    if (body.refresh_token !== undefined) {
+      throw NO_BODY_TOKEN_IN_COOKIE_MODE;
+    }
+    const token = this.cookie.read(request);
+    // Whatever becomes of the session, the person asked to be signed out here.
+    this.cookie.clear(reply);
+    if (token === undefined) {
+      throw Errors.invalidRefreshToken;
+    }
+    await this.sessions.revokeByRefreshToken(token, 'cookie');
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Errors } from '../common/domain-error';
 import { SecurityEvents } from '../logging/security-events';
 import { SessionsService, type ClientInfo, type IssuedRefresh } from '../sessions/sessions.service';
+import type { RefreshVia } from '../sessions/session.entity';
 import { PasswordPolicy } from '../users/password-policy';
 import type { PublicUser } from '../users/user.entity';
 import { usernameKey } from '../users/username';
@@ -22,7 +23,17 @@ export class AuthService {
     private readonly events: SecurityEvents,
   ) {}
 
-  async login(username: string, password: string, client: ClientInfo): Promise<TokenPairDto> {
+  /**
+   * Checks the password and starts a session whose refresh token travels `via` the body
+   * or only the cookie. The pair always holds the refresh token: the controller moves it
+   * into the cookie in cookie mode.
+   */
+  async login(
+    username: string,
+    password: string,
+    client: ClientInfo,
+    via: RefreshVia = 'body',
+  ): Promise<IssuedPair> {
     // Counted before the hash runs, so parallel guesses get no more checks than the limit.
     const attempt = await this.limiter.reserveLogin(usernameKey(username), client.ip);
     const { user, matches } = await checked(attempt, () =>
@@ -39,7 +50,7 @@ export class AuthService {
       throw Errors.invalidCredentials;
     }
     await attempt.succeeded();
-    return this.tokenPair(await this.sessions.start(user, client));
+    return this.tokenPair(await this.sessions.start(user, client, via));
   }
 
   async register(username: string, password: string, client: ClientInfo): Promise<PublicUser> {
@@ -90,11 +101,15 @@ export class AuthService {
     this.events.passwordChanged(actor, ended);
   }
 
-  async refresh(refreshToken: string, ip: string | undefined): Promise<TokenPairDto> {
-    return this.tokenPair(await this.sessions.refresh(refreshToken, ip));
+  async refresh(
+    refreshToken: string,
+    via: RefreshVia,
+    ip: string | undefined,
+  ): Promise<IssuedPair> {
+    return this.tokenPair(await this.sessions.refresh(refreshToken, via, ip));
   }
 
-  private async tokenPair(issued: IssuedRefresh): Promise<TokenPairDto> {
+  private async tokenPair(issued: IssuedRefresh): Promise<IssuedPair> {
     // An access token never outlives its session (SESSION_MAX_AGE, or the inactivity
     // window): a session that ends by age leaves no working token behind, with no
     // revocation needed.
@@ -114,6 +129,9 @@ export class AuthService {
     };
   }
 }
+
+/** A token pair as issued: the refresh token always there, whichever way it then travels. */
+export type IssuedPair = TokenPairDto & { refresh_token: string };
 
 /** Runs a password check; when it throws (queue full, database down), no password was checked. */
 async function checked<T>(attempt: LoginAttempt, check: () => Promise<T>): Promise<T> {

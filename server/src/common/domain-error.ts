@@ -15,7 +15,9 @@ export type DomainErrorCode =
   | 'database_unavailable'
   | 'wrong_current_password'
   | 'registration_limited'
-  | 'server_busy';
+  | 'server_busy'
+  | 'origin_refused'
+  | 'cross_site_refused';
 
 export class DomainError extends Error {
   override name = 'DomainError';
@@ -42,4 +44,6 @@ export const Errors = {
   sessionNotFound: new DomainError('session_not_found'),
   databaseUnavailable: new DomainError('database_unavailable'),
   wrongCurrentPassword: new DomainError('wrong_current_password'),
+  originRefused: new DomainError('origin_refused'),
+  crossSiteRefused: new DomainError('cross_site_refused'),
 } as const;

@@ -82,6 +82,17 @@ const DOMAIN_ERRORS: Record<DomainErrorCode, ErrorShape> = {
     error: 'Service Unavailable',
     message: 'Too many sign-ins at this moment, try again shortly',
   },
+  // Cookie mode: a request with the refresh cookie from a page this server does not serve.
+  origin_refused: {
+    status: 403,
+    error: 'Forbidden',
+    message: 'This origin may not use the refresh cookie',
+  },
+  cross_site_refused: {
+    status: 403,
+    error: 'Forbidden',
+    message: 'Cross-site requests may not use the refresh cookie',
+  },
 };
 
 /**

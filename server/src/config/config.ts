@@ -35,6 +35,8 @@ export interface AppConfig {
   jwtIssuer: string;
   jwtAudience: string;
   corsOrigins: string[] | 'any' | 'none';
+  /** Cookie mode: who besides the server's own origin may use the refresh cookie, and its SameSite. */
+  refreshCookie: RefreshCookieConfig;
   seedDemoUser: boolean;
   /** Serve the OpenAPI page at /docs. */
   docs: boolean;
@@ -47,6 +49,13 @@ export interface AppConfig {
   webDir: string;
   trustProxy: TrustProxy;
   bodyLimit: number;
+}
+
+export interface RefreshCookieConfig {
+  /** `strict` unless the app is on another site than the API (`none`: a third-party cookie). */
+  sameSite: 'strict' | 'none';
+  /** Origins besides the server's own that may sign in, refresh and sign out with the cookie. */
+  origins: string[];
 }
 
 export class ConfigError extends Error {
@@ -119,6 +128,11 @@ const envSchema = z.object({
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).default('seamless'),
   CORS_ORIGINS: z.string().optional(),
+  REFRESH_COOKIE_ORIGINS: z.string().optional(),
+  REFRESH_COOKIE_SAME_SITE: z
+    .enum(['Strict', 'None', 'strict', 'none'])
+    .transform((v) => v.toLowerCase() as 'strict' | 'none')
+    .default('Strict'),
   SEED_DEMO_USER: bool.optional(),
   DOCS: bool.optional(),
   JWT_SIGNING_KEYS: z.string().min(2).optional(),
@@ -201,6 +215,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jwtIssuer: e.JWT_ISSUER ?? `http://localhost:${e.PORT}`,
     jwtAudience: e.JWT_AUDIENCE,
     corsOrigins: parseCorsOrigins(e.CORS_ORIGINS, production),
+    refreshCookie: refreshCookieOf(e.REFRESH_COOKIE_ORIGINS, e.REFRESH_COOKIE_SAME_SITE),
     seedDemoUser: e.SEED_DEMO_USER ?? !production,
     docs: e.DOCS ?? !production,
     signingKeys: e.JWT_SIGNING_KEYS,
@@ -251,4 +266,33 @@ function parseCorsOrigins(raw: string | undefined, production: boolean): AppConf
     }
   }
   return origins;
+}
+
+function refreshCookieOf(
+  raw: string | undefined,
+  sameSite: RefreshCookieConfig['sameSite'],
+): RefreshCookieConfig {
+  const origins = (raw ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const origin of origins) {
+    // The cookie is Secure: a page that may use it must be served over HTTPS, or be
+    // the loopback that browsers treat as secure in development.
+    if (
+      !/^https:\/\/[^/\s]+$/.test(origin) &&
+      !/^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(origin)
+    ) {
+      throw new ConfigError(
+        'Invalid configuration: REFRESH_COOKIE_ORIGINS: expected https:// origins such as https://app.example.com (http:// only for localhost)',
+      );
+    }
+  }
+  if (sameSite === 'none' && origins.length === 0) {
+    throw new ConfigError(
+      'Invalid configuration: REFRESH_COOKIE_SAME_SITE=None needs the app origins that may use the cookie in REFRESH_COOKIE_ORIGINS',
+    );
+  }
+  // As browsers write them: lower case, no default port.
+  return { sameSite, origins: origins.map((origin) => new URL(origin).origin) };
 }

@@ -8,12 +8,14 @@ import { User } from '../users/user.entity';
 import { CreateUsersAndSessions1732700000000 } from './migrations/1732700000000-CreateUsersAndSessions';
 import { ExactUsernameKeys1733000000000 } from './migrations/1733000000000-ExactUsernameKeys';
 import { CreateSessionRevocations1733100000000 } from './migrations/1733100000000-CreateSessionRevocations';
+import { SessionRefreshVia1733300000000 } from './migrations/1733300000000-SessionRefreshVia';
 
 export const entities = [User, Session, SessionRevocation];
 export const migrations = [
   CreateUsersAndSessions1732700000000,
   ExactUsernameKeys1733000000000,
   CreateSessionRevocations1733100000000,
+  SessionRefreshVia1733300000000,
 ];
 
 /** TypeORM options for each database; migrations, never `synchronize`, create the schema. */

@@ -53,6 +53,15 @@ export class Session {
 
   @Column({ type: 'varchar', length: 64, nullable: true })
   ip: string | null;
+
+  /**
+   * How the session's refresh token travels, fixed at login: in the token pair, or only
+   * in an httpOnly cookie (cookie mode). A token is refused on the other way.
+   */
+  @Column({ name: 'refresh_via', type: 'varchar', length: 6, default: 'body' })
+  refreshVia: RefreshVia;
 }
+
+export type RefreshVia = 'body' | 'cookie';
 
 export type RevokeReason = 'logout' | 'revoked' | 'reuse' | 'password';

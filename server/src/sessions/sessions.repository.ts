@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull, MoreThan, type QueryResult, type Repository } from 'typeorm';
 import { isSerializationFailure } from '../common/database-errors';
 import { positionalParameters } from '../database/placeholders';
-import { Session, type RevokeReason } from './session.entity';
+import { Session, type RefreshVia, type RevokeReason } from './session.entity';
 
 /** Which sessions a revocation ends: one (of one user, when given), or a user's, but one. */
 export type SessionScope = { id: string; userId?: number } | { userId: number; except?: string };
@@ -56,6 +56,7 @@ interface SessionRow {
   revoke_reason: RevokeReason | null;
   user_agent: string | null;
   ip: string | null;
+  refresh_via: RefreshVia;
   username: string;
 }
 
@@ -72,7 +73,7 @@ export class SessionsRepository {
     const sql = (text: string) => positionalParameters(text, dataSource.options.type);
     this.findWithUsernameSql = sql(
       `SELECT s.id, s.user_id, s.counter, s.rotations, s.created_at, s.last_used_at, s.expires_at,
-              s.revoked_at, s.revoke_reason, s.user_agent, s.ip, u.username
+              s.revoked_at, s.revoke_reason, s.user_agent, s.ip, s.refresh_via, u.username
          FROM sessions s INNER JOIN users u ON u.id = s.user_id
         WHERE s.id = ?`,
     );
@@ -120,6 +121,7 @@ export class SessionsRepository {
       revokeReason: row.revoke_reason,
       userAgent: row.user_agent,
       ip: row.ip,
+      refreshVia: row.refresh_via,
     });
     return { session, username: row.username };
   }

@@ -13,7 +13,7 @@ import {
   parseRotationLog,
   type RotationPolicy,
 } from './rotation-policy';
-import { Session, type RevokeReason } from './session.entity';
+import { Session, type RefreshVia, type RevokeReason } from './session.entity';
 import { SessionsRepository, type SessionScope, type UserChange } from './sessions.repository';
 
 export interface ClientInfo {
@@ -68,10 +68,14 @@ export class SessionsService {
     };
   }
 
-  /** Starts a session for a user who just proved who they are. */
+  /**
+   * Starts a session for a user who just proved who they are; its refresh token will be
+   * accepted only the way it is issued (`via`).
+   */
   async start(
     user: { id: number; username: string },
     client: ClientInfo,
+    via: RefreshVia = 'body',
     now = Date.now(),
   ): Promise<IssuedRefresh> {
     const session = Object.assign(new Session(), {
@@ -86,6 +90,7 @@ export class SessionsService {
       revokeReason: null,
       userAgent: client.userAgent?.slice(0, 255) ?? null,
       ip: client.ip?.slice(0, 64) ?? null,
+      refreshVia: via,
     });
     await this.sessions.insert(session);
     return {
@@ -98,18 +103,25 @@ export class SessionsService {
   }
 
   /**
-   * Exchanges a refresh token for the session's next one (rotation rules 1–5). Throws
-   * the one invalid-refresh-token error for every refusal, so the answer says nothing
-   * about which check failed.
+   * Exchanges a refresh token, presented `via` the body or the cookie, for the session's
+   * next one (rotation rules 1–5). Throws the one invalid-refresh-token error for every
+   * refusal, so the answer says nothing about which check failed.
    */
-  async refresh(refreshToken: string, ip?: string, now = Date.now()): Promise<IssuedRefresh> {
+  async refresh(
+    refreshToken: string,
+    via: RefreshVia,
+    ip?: string,
+    now = Date.now(),
+  ): Promise<IssuedRefresh> {
     const presented = this.codec.decode(refreshToken);
     if (!presented) {
       throw Errors.invalidRefreshToken;
     }
     for (let attempt = 0; attempt < MAX_ROTATION_ATTEMPTS; attempt++) {
       const found = await this.sessions.findWithUsername(presented.sessionId);
-      if (!found) {
+      // A cookie session's token never left the cookie, so in a body (or a query string)
+      // it is not its owner's client; the session itself is left alone.
+      if (!found || found.session.refreshVia !== via) {
         throw Errors.invalidRefreshToken;
       }
       const { session, username } = found;
@@ -174,13 +186,18 @@ export class SessionsService {
   /**
    * Ends the session a refresh token belongs to: the current token or one it has
    * already rotated (a client signing out while its last refresh answer is still on the
-   * way). A session that has already ended stays ended; a token this server never issued
-   * gets the one invalid-refresh-token error.
+   * way). A session that has already ended stays ended; a token this server never issued,
+   * or presented another way than the session's (`via`), gets the one
+   * invalid-refresh-token error.
    */
-  async revokeByRefreshToken(refreshToken: string, now = Date.now()): Promise<void> {
+  async revokeByRefreshToken(
+    refreshToken: string,
+    via: RefreshVia,
+    now = Date.now(),
+  ): Promise<void> {
     const presented = this.codec.decode(refreshToken);
     const found = presented && (await this.sessions.findWithUsername(presented.sessionId));
-    if (!found || presented.counter > found.session.counter) {
+    if (!found || found.session.refreshVia !== via || presented.counter > found.session.counter) {
       throw Errors.invalidRefreshToken;
     }
     await this.revoke(found.session.id, now);

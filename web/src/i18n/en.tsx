@@ -116,6 +116,20 @@ export const en = {
     refreshRefused: 'refresh refused: the session is over; every waiting request is rejected',
     refreshFailed: (reason: string): string => `refresh failed (${reason}); the session is kept`,
     network: 'network',
+    sessionRestored: 'session restored from the cookie',
+    noSessionToRestore: 'no session to restore',
+  },
+  /** The panel of what any script in the page can read, with the refresh-token mode switch. */
+  scriptView: {
+    title: 'What a script in this page can see',
+    switchLabel: 'Refresh token in',
+    cookie: 'httpOnly cookie',
+    localStorage: 'localStorage',
+    switchNote: 'Switching signs you out.',
+    empty: '(empty)',
+    cookieNote: 'The refresh token is in an httpOnly cookie: no script can read it.',
+    storageNote: 'Any script in this page can read the refresh token and use it elsewhere.',
+    signedOut: 'You switched where the refresh token is kept.',
   },
   /** Why the last session ended, under "Session expired". */
   ended: {

@@ -1,10 +1,14 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsString, MaxLength, MinLength } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 
 export class RefreshDto {
-  @ApiProperty({ description: 'The refresh token of the last token pair' })
+  @ApiPropertyOptional({
+    description:
+      'The refresh token of the last token pair. Required, except in cookie mode (header Seamless-Session: cookie), where it must be absent: the token is the cookie',
+  })
+  @IsOptional()
   @IsString()
   @MinLength(1)
   @MaxLength(512)
-  refresh_token: string;
+  refresh_token?: string;
 }

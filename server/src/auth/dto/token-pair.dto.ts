@@ -1,11 +1,14 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class TokenPairDto {
   @ApiProperty({ description: 'JWT (ES256 by default), typ at+jwt' })
   access_token: string;
 
-  @ApiProperty({ description: 'Opaque; rotated on every refresh' })
-  refresh_token: string;
+  @ApiPropertyOptional({
+    description:
+      'Opaque; rotated on every refresh. Absent in cookie mode: the token is then only in the httpOnly cookie __Secure-seamless-refresh, never in a body',
+  })
+  refresh_token?: string;
 
   @ApiProperty({ example: 'Bearer' })
   token_type: 'Bearer';
