@@ -85,10 +85,11 @@ const chinese: Words = {
 
 /**
  * What stays as it is in Chinese: paths, HTTP methods, claim and field names, the
- * product's name, what the server answered, browser and system names.
+ * product's name, what the server answered, browser and system names, the browser's
+ * storage APIs and cookie attributes.
  */
 const TECHNICAL =
-  /\/[\w./-]*|\b(?:GET|POST|DELETE|JWT|exp|refresh_expires_in|IP|token|source: other-tab|Seamless|bbb|invalid_token|Headless|Chrome|Linux)\b/g;
+  /\/[\w./-]*|\b(?:GET|POST|DELETE|JWT|exp|refresh_expires_in|IP|token|source: other-tab|Seamless|bbb|invalid_token|Headless|Chrome|Linux|localStorage|document\.cookie|httpOnly|Cookie)\b/g;
 
 function button(page: Page, name: string) {
   return page.getByRole('button', { name, exact: true });
