@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { copyFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { withHarness } from './support/harness.js';
+import { DOCS_IMAGES_DIR } from './support/paths.js';
 import { settledAnswers } from './support/ui.js';
 
 /** The names a person (or a screen reader) finds the demo's controls by, in one language. */
@@ -165,7 +168,12 @@ for (const words of [english, chinese]) {
       const sessions = page.getByRole('region', { name: words.sessions, exact: true });
       await sessions.getByRole('listitem').first().waitFor();
       assert.deepEqual(await foreignWords(page, words, account.username), []);
-      await screenshot(page, `8-languages-${words.locale}`);
+      const shot = await screenshot(page, `8-languages-${words.locale}`);
+      // The README shows the Chinese page beside the English one; refreshed on request only.
+      if (process.env.UPDATE_README_IMAGES === '1' && words === chinese) {
+        await mkdir(DOCS_IMAGES_DIR, { recursive: true });
+        await copyFile(shot, join(DOCS_IMAGES_DIR, 'main-screen.zh-CN.png'));
+      }
 
       await sessions.getByRole('button', { name: words.revoke, exact: true }).click();
       await page.getByRole('alert').filter({ hasText: words.sessionExpired }).waitFor();
