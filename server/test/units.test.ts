@@ -44,6 +44,20 @@ describe('RefreshTokenCodec', () => {
     assert.equal(codec.decode(''), undefined);
     assert.equal(codec.decode('!'.repeat(token.length)), undefined);
   });
+
+  it('refuses every spelling of a token but its own', () => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const token = codec.encode({ sessionId: RefreshTokenCodec.newSessionId(), counter: 7 });
+    // 53 bytes take 71 characters, whose last one holds 4 bits and 2 unused ones: set,
+    // those give three more texts that a lenient decoder reads as the same bytes.
+    const last = alphabet.indexOf(token.at(-1) ?? '');
+    for (const unused of [1, 2, 3]) {
+      const twin = token.slice(0, -1) + alphabet[last | unused];
+      assert.deepEqual(Buffer.from(twin, 'base64url'), Buffer.from(token, 'base64url'));
+      assert.equal(codec.decode(twin), undefined, twin);
+    }
+    assert.ok(codec.decode(token));
+  });
 });
 
 describe('decideRefresh', () => {
