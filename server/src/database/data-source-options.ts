@@ -10,8 +10,8 @@ import { ExactUsernameKeys1733000000000 } from './migrations/1733000000000-Exact
 import { CreateSessionRevocations1733100000000 } from './migrations/1733100000000-CreateSessionRevocations';
 import { SessionRefreshVia1733300000000 } from './migrations/1733300000000-SessionRefreshVia';
 
-export const entities = [User, Session, SessionRevocation];
-export const migrations = [
+const entities = [User, Session, SessionRevocation];
+const migrations = [
   CreateUsersAndSessions1732700000000,
   ExactUsernameKeys1733000000000,
   CreateSessionRevocations1733100000000,

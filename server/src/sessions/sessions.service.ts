@@ -265,8 +265,10 @@ export class SessionsService {
       }));
   }
 
-  /** Every way a session ends comes through here: the database first, then every instance hears of it. */
-  /** Ends the sessions of `scope` and tells every instance; the number ended. */
+  /**
+   * Every way a session ends comes through here: the database first, then every
+   * instance hears of it. The number of sessions ended.
+   */
   private async end(
     scope: SessionScope,
     reason: RevokeReason,

@@ -30,9 +30,4 @@ export class UsersRepository {
     await this.users.insert(user);
     return user;
   }
-
-  /** Deleting a user ends every session of theirs (ON DELETE CASCADE). */
-  async deleteByUsername(username: string): Promise<void> {
-    await this.users.delete({ usernameKey: usernameKey(username) });
-  }
 }

@@ -30,15 +30,10 @@ export class UsersService {
   }
 
   /**
-   * The user these credentials belong to, or null. The hash runs whether or not the
-   * user exists, so the response time does not tell which usernames are real.
+   * The user the username names (null for none) and whether the password is theirs.
+   * The hash runs whether or not the user exists, so the response time does not tell
+   * which usernames are real.
    */
-  async verifyCredentials(username: string, password: string): Promise<User | null> {
-    const { user, matches } = await this.checkCredentials(username, password);
-    return user && matches ? user : null;
-  }
-
-  /** The user the username names (null for none) and whether the password is theirs. */
   async checkCredentials(
     username: string,
     password: string,
