@@ -9,6 +9,8 @@ import {
   decideRefresh,
   parseRotationLog,
   recordRotation,
+  serializeRotationLog,
+  type RotationLog,
   type RotationPolicy,
 } from '../src/sessions/rotation-policy';
 
@@ -67,12 +69,13 @@ describe('decideRefresh', () => {
     reuseGraceMs: 10_000,
   };
   const now = 1_000_000;
+  const rotations: RotationLog = [
+    [1, now - 20_000],
+    [2, now - 5_000],
+  ];
   const session = {
     counter: 3,
-    rotations: JSON.stringify([
-      [1, now - 20_000],
-      [2, now - 5_000],
-    ]),
+    rotations,
     createdAt: now - 100_000,
     expiresAt: now + 60_000,
     revokedAt: null,
@@ -95,19 +98,21 @@ describe('decideRefresh', () => {
   });
   it('keeps only rotations inside the grace in the log, and none without a grace', () => {
     const log = parseRotationLog(
-      recordRotation(parseRotationLog(session.rotations), 3, now, 10_000),
+      serializeRotationLog(recordRotation(session.rotations, 3, now, 10_000)),
     );
     assert.deepEqual(log, [
       [2, now - 5_000],
       [3, now],
     ]);
-    assert.equal(recordRotation(log, 4, now, 0), '[]');
+    assert.equal(serializeRotationLog(recordRotation(log, 4, now, 0)), '[]');
     assert.ok(
-      recordRotation(
-        Array.from({ length: 100 }, (_, i) => [i, now] as [number, number]),
-        100,
-        now,
-        10_000,
+      serializeRotationLog(
+        recordRotation(
+          Array.from({ length: 100 }, (_, i) => [i, now] as [number, number]),
+          100,
+          now,
+          10_000,
+        ),
       ).length <= 1024,
     );
   });

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull, MoreThan, type QueryResult, type Repository } from 'typeorm';
 import { isSerializationFailure } from '../common/database-errors';
 import { positionalParameters } from '../database/placeholders';
+import { parseRotationLog, serializeRotationLog } from './rotation-policy';
 import { Session, type RefreshVia, type RevokeReason } from './session.entity';
 
 /** Which sessions a revocation ends: one (of one user, when given), or a user's, but one. */
@@ -113,7 +114,7 @@ export class SessionsRepository {
       id: row.id,
       userId: Number(row.user_id),
       counter: Number(row.counter),
-      rotations: row.rotations,
+      rotations: parseRotationLog(row.rotations),
       createdAt: Number(row.created_at),
       lastUsedAt: Number(row.last_used_at),
       expiresAt: Number(row.expires_at),
@@ -160,7 +161,14 @@ export class SessionsRepository {
     try {
       const result: QueryResult = await runner.query(
         this.compareAndRotateSql,
-        [expectedCounter + 1, next.rotations, next.lastUsedAt, next.expiresAt, id, expectedCounter],
+        [
+          expectedCounter + 1,
+          serializeRotationLog(next.rotations),
+          next.lastUsedAt,
+          next.expiresAt,
+          id,
+          expectedCounter,
+        ],
         true,
       );
       return result.affected === 1;
@@ -258,8 +266,12 @@ export class SessionsRepository {
     return this.sessions.existsBy({ id, userId });
   }
 
-  /** Sessions not revoked and inside their inactivity window, newest first. */
-  async findActiveForUser(userId: number, now: number): Promise<Session[]> {
+  /**
+   * The user's sessions that are neither revoked nor idle past their window, newest
+   * first: what the index narrows down to. Whether each still stands is for
+   * isSessionLive to say.
+   */
+  async findOpenForUser(userId: number, now: number): Promise<Session[]> {
     return this.sessions.find({
       where: { userId, revokedAt: IsNull(), expiresAt: MoreThan(now) },
       order: { lastUsedAt: 'DESC' },

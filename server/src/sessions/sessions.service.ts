@@ -10,7 +10,6 @@ import {
   decideRefresh,
   isSessionLive,
   recordRotation,
-  parseRotationLog,
   type RotationPolicy,
 } from './rotation-policy';
 import { Session, type RefreshVia, type RevokeReason } from './session.entity';
@@ -82,7 +81,7 @@ export class SessionsService {
       id: RefreshTokenCodec.newSessionId(),
       userId: user.id,
       counter: 0,
-      rotations: '[]',
+      rotations: [],
       createdAt: now,
       lastUsedAt: now,
       expiresAt: this.expiryFrom(now),
@@ -148,7 +147,7 @@ export class SessionsService {
           const expiresAt = this.expiryFrom(now, session.createdAt);
           const rotated = await this.sessions.compareAndRotate(session.id, session.counter, {
             rotations: recordRotation(
-              parseRotationLog(session.rotations),
+              session.rotations,
               session.counter,
               now,
               this.policy.reuseGraceMs,
@@ -252,8 +251,8 @@ export class SessionsService {
   }
 
   async list(userId: number, currentSessionId: string, now = Date.now()): Promise<SessionView[]> {
-    const active = await this.sessions.findActiveForUser(userId, now);
-    return active
+    const open = await this.sessions.findOpenForUser(userId, now);
+    return open
       .filter((s) => isSessionLive(s, now, this.policy.sessionMaxAgeMs))
       .map((s) => ({
         id: s.id,
