@@ -5,12 +5,12 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { RefreshCookie } from './auth/refresh-cookie';
+import { Errors } from './common/errors/domain-error';
+import { hasRepeatedAuthorization } from './common/http/authorization-header';
+import { acceptJsonBodiesOnly } from './common/http/json-body';
+import { securityHeaders } from './common/http/security-headers';
+import { refuseHeadOnStateChangingRoutes } from './common/http/state-changing-get';
 import type { AppConfig } from './config/config';
-import { hasRepeatedAuthorization } from './common/authorization-header';
-import { Errors } from './common/domain-error';
-import { acceptJsonBodiesOnly } from './common/json-body';
-import { securityHeaders } from './common/security-headers';
-import { refuseHeadOnStateChangingRoutes } from './common/state-changing-get';
 import { createLogger, maskQuery, NestPinoLogger } from './logging/logger';
 import { SessionsService } from './sessions/sessions.service';
 import { UsersService } from './users/users.service';

@@ -2,17 +2,17 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
-import { AppController } from './app.controller';
-import { AccessTokenGuard } from './auth/access-token.guard';
-import { AccessTokenService } from './auth/access-token.service';
+import { AccessTokenGuard } from './access-tokens/access-token.guard';
+import { AccessTokenService } from './access-tokens/access-token.service';
 import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
 import { LoginLimiter } from './auth/login-limiter';
 import { RefreshCookie } from './auth/refresh-cookie';
-import { HttpErrorFilter } from './common/http-error.filter';
+import { HttpErrorFilter } from './common/http/http-error.filter';
 import type { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
+import { DemoController } from './demo/demo.controller';
 import { HealthController } from './health/health.controller';
 import { KeysModule } from './keys/keys.module';
 import { APP_LOGGER, createLogger } from './logging/logger';
@@ -42,7 +42,7 @@ export class AppModule {
         KeysModule,
         RevocationModule,
       ],
-      controllers: [AppController, AuthController, SessionsController, HealthController],
+      controllers: [DemoController, AuthController, SessionsController, HealthController],
       providers: [
         AccessTokenService,
         AuthService,

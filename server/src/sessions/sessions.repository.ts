@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull, MoreThan, type QueryResult, type Repository } from 'typeorm';
-import { isSerializationFailure } from '../common/database-errors';
+import { isSerializationFailure } from '../database/database-errors';
 import { positionalParameters } from '../database/placeholders';
 import { parseRotationLog, serializeRotationLog } from './rotation-policy';
 import { Session, type RefreshVia, type RevokeReason } from './session.entity';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { Errors } from '../common/errors/domain-error';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
-import { Errors } from '../common/domain-error';
 import { KeysService } from '../keys/keys.service';
 import { SecurityEvents } from '../logging/security-events';
 import { RevocationSync } from '../revocation/revocation-sync';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { isUniqueViolation } from '../common/database-errors';
-import { Errors } from '../common/domain-error';
+import { Errors } from '../common/errors/domain-error';
+import { isUniqueViolation } from '../database/database-errors';
 import { SessionsService } from '../sessions/sessions.service';
 import { PasswordHasher } from './password-hasher';
 import { toPublicUser, type PublicUser, type User } from './user.entity';

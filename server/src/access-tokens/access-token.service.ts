@@ -13,7 +13,7 @@ import {
   type AuthResult,
   type Principal,
 } from '@seamless/nest/core';
-import { Errors } from '../common/domain-error';
+import { Errors } from '../common/errors/domain-error';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { KeysService } from '../keys/keys.service';

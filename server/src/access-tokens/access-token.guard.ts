@@ -1,9 +1,9 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
+import { IS_PUBLIC } from '../common/http/public.decorator';
 import { AccessTokenService, type Principal } from './access-token.service';
-import { IS_PUBLIC } from './public.decorator';
-import { ACCEPTS_REFRESH_TOKEN, carriesRefreshToken } from './refresh-token-accepted.decorator';
+import { ACCEPTS_REFRESH_TOKEN, type OffersRefreshToken } from './refresh-token-accepted.decorator';
 
 export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
 
@@ -30,12 +30,14 @@ export class AccessTokenGuard implements CanActivate {
     }
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization;
-    if (
-      !header &&
-      carriesRefreshToken(request) &&
-      this.reflector.get<boolean>(ACCEPTS_REFRESH_TOKEN, context.getHandler())
-    ) {
-      return true;
+    if (!header) {
+      const offers = this.reflector.get<OffersRefreshToken | undefined>(
+        ACCEPTS_REFRESH_TOKEN,
+        context.getHandler(),
+      );
+      if (offers?.(request)) {
+        return true;
+      }
     }
     const principal = this.tokens.authenticate(header);
     if (principal instanceof Promise) {

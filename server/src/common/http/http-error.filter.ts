@@ -1,8 +1,8 @@
 import { STATUS_CODES } from 'node:http';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { isDatabaseUnavailable } from './database-errors';
-import { DomainError, type DomainErrorCode } from './domain-error';
+import { isDatabaseUnavailable } from '../../database/database-errors';
+import { DomainError, type DomainErrorCode } from '../errors/domain-error';
 
 interface ErrorShape {
   status: number;
