@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Errors } from '../common/errors/domain-error';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
+import type { SqlStatement } from '../database/statement';
 import { KeysService } from '../keys/keys.service';
 import { SecurityEvents } from '../logging/security-events';
 import { RevocationSync } from '../revocation/revocation-sync';
@@ -13,7 +14,7 @@ import {
   type RotationPolicy,
 } from './rotation-policy';
 import { Session, type RefreshVia, type RevokeReason } from './session.entity';
-import { SessionsRepository, type SessionScope, type UserChange } from './sessions.repository';
+import { SessionsRepository, type SessionScope } from './sessions.repository';
 
 export interface ClientInfo {
   userAgent: string | undefined;
@@ -211,35 +212,19 @@ export class SessionsService {
 
   /**
    * Ends every session of the user, or every one but `except` (a password change
-   * keeps the session that made it).
+   * keeps the session that made it); the number ended. `alongWith` is a change to the
+   * user made in the same transaction (see SessionsRepository.end).
    */
   async revokeAll(
     userId: number,
-    { except, reason = 'revoked' }: { except?: string; reason?: RevokeReason } = {},
-    now = Date.now(),
-  ): Promise<void> {
-    await this.end({ userId, except }, reason, now);
-  }
-
-  /** Deletes the user, ending (and recording) their sessions in the same transaction. */
-  async deleteUser(userId: number, now = Date.now()): Promise<void> {
-    await this.end({ userId }, 'revoked', now, { deleteUser: userId });
-  }
-
-  /**
-   * Stores the user's new password hash and ends every other session of theirs in the
-   * same transaction; the number of sessions ended.
-   */
-  async replacePassword(
-    userId: number,
-    passwordHash: string,
-    keepSessionId: string,
+    {
+      except,
+      reason = 'revoked',
+      alongWith,
+    }: { except?: string; reason?: RevokeReason; alongWith?: SqlStatement } = {},
     now = Date.now(),
   ): Promise<number> {
-    return this.end({ userId, except: keepSessionId }, 'password', now, {
-      userId,
-      passwordHash,
-    });
+    return this.end({ userId, except }, reason, now, alongWith);
   }
 
   /** Housekeeping: deletes the sessions that ended longer ago than they are kept. */
@@ -272,7 +257,7 @@ export class SessionsService {
     scope: SessionScope,
     reason: RevokeReason,
     now: number,
-    alongWith?: UserChange,
+    alongWith?: SqlStatement,
   ): Promise<number> {
     const ended = await this.sessions.end(scope, reason, now, alongWith);
     await this.revocations.announce(ended, now);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type Repository } from 'typeorm';
+import type { SqlStatement } from '../database/statement';
 import { User } from './user.entity';
 import { usernameKey } from './username';
 
@@ -29,5 +30,15 @@ export class UsersRepository {
     });
     await this.users.insert(user);
     return user;
+  }
+
+  /** Deletes the user: run by SessionsRepository.end, in the transaction that ends their sessions. */
+  deleteStatement(id: number): SqlStatement {
+    return ['DELETE FROM users WHERE id = ?', [id]];
+  }
+
+  /** Sets the user's password hash: run in the transaction that ends their other sessions. */
+  passwordStatement(id: number, passwordHash: string): SqlStatement {
+    return ['UPDATE users SET password_hash = ? WHERE id = ?', [passwordHash, id]];
   }
 }

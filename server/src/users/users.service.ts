@@ -54,7 +54,7 @@ export class UsersService {
     if (!user) {
       return false;
     }
-    await this.sessions.deleteUser(user.id);
+    await this.sessions.revokeAll(user.id, { alongWith: this.users.deleteStatement(user.id) });
     return true;
   }
 
@@ -70,7 +70,11 @@ export class UsersService {
    */
   async changePassword(userId: number, password: string, keepSessionId: string): Promise<number> {
     const hash = await this.hasher.hash(password);
-    return this.sessions.replacePassword(userId, hash, keepSessionId);
+    return this.sessions.revokeAll(userId, {
+      except: keepSessionId,
+      reason: 'password',
+      alongWith: this.users.passwordStatement(userId, hash),
+    });
   }
 
   /** Seeds the tutorial's demo user (its password is shorter than registration allows). */
