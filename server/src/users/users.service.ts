@@ -6,8 +6,6 @@ import { PasswordHasher } from './password-hasher';
 import { toPublicUser, type PublicUser, type User } from './user.entity';
 import { UsersRepository } from './users.repository';
 
-export const DEMO_USER = { username: 'guang', password: '123456' } as const;
-
 @Injectable()
 export class UsersService {
   constructor(
@@ -75,25 +73,5 @@ export class UsersService {
       reason: 'password',
       alongWith: this.users.passwordStatement(userId, hash),
     });
-  }
-
-  /** Seeds the tutorial's demo user (its password is shorter than registration allows). */
-  async seedDemoUser(): Promise<boolean> {
-    if (await this.users.findByUsername(DEMO_USER.username)) {
-      return false;
-    }
-    try {
-      await this.users.insert(
-        DEMO_USER.username,
-        await this.hasher.hash(DEMO_USER.password),
-        Date.now(),
-      );
-      return true;
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        return false; // another instance seeded it first
-      }
-      throw error;
-    }
   }
 }
