@@ -91,8 +91,8 @@ export class AccessTokenService {
   /**
    * Who the `Authorization` header speaks for: the principal of a valid Bearer token
    * whose session has not ended, else throws `missing_token` (no header) or
-   * `invalid_token` (anything else). Synchronous: the keys are this server's own, so
-   * the verifier never waits for a key, and a token seen before costs no promise.
+   * `invalid_token` (anything else). The promise is for key sources that fetch keys;
+   * this server's are its own, so every answer, a cached one above all, is synchronous.
    */
   authenticate(header: string | undefined): Principal | Promise<Principal> {
     const result = authenticate(this.verifier, header);

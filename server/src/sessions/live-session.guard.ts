@@ -29,7 +29,7 @@ export class LiveSessionGuard implements CanActivate {
     const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
     if (!principal) {
       // Let through only what the access-token guard let through without a token: a
-      // refresh token in the body, which the handler itself checks against the database.
+      // refresh token in its place (body or cookie), which the handler itself checks.
       if (this.reflector.get<unknown>(ACCEPTS_REFRESH_TOKEN, context.getHandler()) !== undefined) {
         return true;
       }
