@@ -5,17 +5,13 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { RefreshCookie } from './auth/refresh-cookie';
+import { Errors } from './common/errors/domain-error';
+import { hasRepeatedAuthorization } from './common/http/authorization-header';
+import { acceptJsonBodiesOnly } from './common/http/json-body';
+import { securityHeaders } from './common/http/security-headers';
+import { refuseHeadOnStateChangingRoutes } from './common/http/state-changing-get';
 import type { AppConfig } from './config/config';
-import { hasRepeatedAuthorization } from './common/authorization-header';
-import { Errors } from './common/domain-error';
-import { acceptJsonBodiesOnly } from './common/json-body';
-import { securityHeaders } from './common/security-headers';
-import { refuseHeadOnStateChangingRoutes } from './common/state-changing-get';
 import { createLogger, maskQuery, NestPinoLogger } from './logging/logger';
-import { SessionsService } from './sessions/sessions.service';
-import { UsersService } from './users/users.service';
-
-const HOUSEKEEPING_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
  * CORS: CORS_ORIGINS may call the API with a Bearer token (no credentials). Only the
@@ -60,7 +56,7 @@ function enableCors(app: NestFastifyApplication, config: AppConfig): void {
 /**
  * Builds the whole application: fastify (measured several times faster than express
  * for the guarded path), validation, CORS, security headers, OpenAPI at /docs (when
- * DOCS is on), the demo web app at /, and the demo user. Does not listen.
+ * DOCS is on) and the demo web app at /. Does not listen.
  */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const logger = createLogger(config.logLevel);
@@ -143,19 +139,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     );
   }
 
+  // Runs the modules' start-up: migrations, the list of ended sessions, the demo user.
   await app.init();
-
-  if (config.seedDemoUser && (await app.get(UsersService).seedDemoUser())) {
-    Logger.log('seeded the demo user guang', 'Bootstrap');
-  }
-  const sessions = app.get(SessionsService);
-  const housekeeping = setInterval(() => {
-    sessions.deleteOldEnded().catch(() => undefined);
-  }, HOUSEKEEPING_INTERVAL_MS);
-  housekeeping.unref();
-  fastify.addHook('onClose', (_instance, done) => {
-    clearInterval(housekeeping);
-    done();
-  });
   return app;
 }

@@ -1,31 +1,27 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { APP_FILTER } from '@nestjs/core';
 import type { Logger } from 'pino';
-import { AppController } from './app.controller';
-import { AccessTokenGuard } from './auth/access-token.guard';
-import { AccessTokenService } from './auth/access-token.service';
-import { AuthController } from './auth/auth.controller';
-import { AuthService } from './auth/auth.service';
-import { LoginLimiter } from './auth/login-limiter';
-import { RefreshCookie } from './auth/refresh-cookie';
-import { HttpErrorFilter } from './common/http-error.filter';
+import { AccessTokensModule } from './access-tokens/access-tokens.module';
+import { AuthModule } from './auth/auth.module';
+import { HttpErrorFilter } from './common/http/http-error.filter';
 import type { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
-import { dataSourceOptions } from './database/data-source-options';
-import { HealthController } from './health/health.controller';
+import { DatabaseModule } from './database/database.module';
+import { DemoModule } from './demo/demo.module';
+import { HealthModule } from './health/health.module';
 import { KeysModule } from './keys/keys.module';
-import { APP_LOGGER, createLogger } from './logging/logger';
-import { SecurityEvents } from './logging/security-events';
+import { createLogger } from './logging/logger';
+import { LoggingModule } from './logging/logging.module';
 import { RevocationModule } from './revocation/revocation.module';
-import { SessionsController } from './sessions/sessions.controller';
-import { SessionsRepository } from './sessions/sessions.repository';
-import { SessionsService } from './sessions/sessions.service';
-import { PasswordHasher } from './users/password-hasher';
-import { PasswordPolicy } from './users/password-policy';
-import { UsersRepository } from './users/users.repository';
-import { UsersService } from './users/users.service';
+import { SessionsModule } from './sessions/sessions.module';
+import { UsersModule } from './users/users.module';
 
+/**
+ * The whole service, one module per folder. Each depends only on those listed before
+ * it: configuration, logs, the database and the keys underneath; revocation, then
+ * access tokens (the guarded path: no database); sessions; users (whose changes end
+ * sessions); auth, whose routes issue and take back tokens; health and the demo routes.
+ */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, logger: Logger = createLogger(config.logLevel)): DynamicModule {
@@ -33,32 +29,18 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        TypeOrmModule.forRoot({
-          ...dataSourceOptions(config.database),
-          // Start fast and say why when the database is not there, rather than retrying for half a minute.
-          retryAttempts: config.production ? 10 : 2,
-          retryDelay: 1000,
-        }),
+        LoggingModule.forRoot(logger),
+        DatabaseModule.forRoot(config),
         KeysModule,
         RevocationModule,
+        AccessTokensModule,
+        SessionsModule,
+        UsersModule,
+        AuthModule,
+        HealthModule,
+        DemoModule,
       ],
-      controllers: [AppController, AuthController, SessionsController, HealthController],
-      providers: [
-        AccessTokenService,
-        AuthService,
-        LoginLimiter,
-        PasswordHasher,
-        PasswordPolicy,
-        RefreshCookie,
-        SessionsRepository,
-        SessionsService,
-        UsersRepository,
-        UsersService,
-        SecurityEvents,
-        { provide: APP_LOGGER, useValue: logger },
-        { provide: APP_GUARD, useClass: AccessTokenGuard },
-        { provide: APP_FILTER, useClass: HttpErrorFilter },
-      ],
+      providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
     };
   }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DomainError } from '../src/common/domain-error';
+import { DomainError } from '../src/common/errors/domain-error';
 import { HashingQueue } from '../src/users/hashing-queue';
 import { PasswordHasher } from '../src/users/password-hasher';
 import { databaseKinds } from './support/databases';

@@ -27,24 +27,25 @@ import {
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Errors } from '../common/domain-error';
-import { clientAddress } from '../common/client-address';
-import { NoStore } from '../common/no-store.decorator';
-import { ChangesState } from '../common/state-changing-get';
+import type { AuthenticatedRequest } from '../access-tokens/access-token.guard';
+import type { Principal } from '../access-tokens/access-token.service';
+import { CurrentPrincipal } from '../access-tokens/current-principal.decorator';
+import { RefreshTokenAccepted } from '../access-tokens/refresh-token-accepted.decorator';
+import { Errors } from '../common/errors/domain-error';
+import { clientAddress } from '../common/http/client-address';
+import { NoStore } from '../common/http/no-store.decorator';
+import { Public } from '../common/http/public.decorator';
+import { ChangesState } from '../common/http/state-changing-get';
+import { RequireLiveSession } from '../sessions/live-session.guard';
 import { SessionsService, type ClientInfo } from '../sessions/sessions.service';
+import { PublicUserDto } from '../users/dto/public-user.dto';
 import { toPublicUser, type PublicUser } from '../users/user.entity';
-import type { Principal } from './access-token.service';
 import { AuthService, type IssuedPair } from './auth.service';
-import { CurrentPrincipal } from './current-principal.decorator';
 import { ChangePasswordDto, LoginDto, RegisterDto } from './dto/credentials.dto';
 import { LogoutDto } from './dto/logout.dto';
-import { RequireLiveSession } from './live-session.guard';
 import { RefreshDto } from './dto/refresh.dto';
-import { PublicUserDto, TokenPairDto } from './dto/token-pair.dto';
-import { Public } from './public.decorator';
-import { inCookieMode, REFRESH_COOKIE, RefreshCookie } from './refresh-cookie';
-import { RefreshTokenAccepted } from './refresh-token-accepted.decorator';
-import type { AuthenticatedRequest } from './access-token.guard';
+import { TokenPairDto } from './dto/token-pair.dto';
+import { inCookieMode, REFRESH_COOKIE, RefreshCookie, SESSION_HEADER } from './refresh-cookie';
 
 const BUSY_DESCRIPTION =
   'Every password-hashing thread is taken for longer than LOGIN_QUEUE_TIMEOUT; see Retry-After';
@@ -79,6 +80,18 @@ const SET_COOKIE = {
     schema: { type: 'string' },
   },
 };
+
+/**
+ * Logout takes a refresh token in place of an access token: one in the JSON body, or,
+ * in cookie mode, the cookie that the Seamless-Session header points to.
+ */
+function offersRefreshToken(request: FastifyRequest): boolean {
+  const body: unknown = request.body;
+  return (
+    (typeof body === 'object' && body !== null && 'refresh_token' in body) ||
+    request.headers[SESSION_HEADER] !== undefined
+  );
+}
 
 /** Who is asking, as sessions record it and the limits count it. */
 function clientOf(request: FastifyRequest): ClientInfo {
@@ -243,7 +256,7 @@ export class AuthController {
    * refreshes just to sign out) with a refresh token of the session: in the body, or in
    * the cookie in cookie mode. The cookie, when sent, is cleared.
    */
-  @RefreshTokenAccepted()
+  @RefreshTokenAccepted(offersRefreshToken)
   @Post('logout')
   @RequireLiveSession()
   @HttpCode(204)

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { Errors } from '../common/domain-error';
+import type { Principal } from '../access-tokens/access-token.service';
+import { AccessTokenService } from '../access-tokens/access-token.service';
+import { Errors } from '../common/errors/domain-error';
 import { SecurityEvents } from '../logging/security-events';
-import { SessionsService, type ClientInfo, type IssuedRefresh } from '../sessions/sessions.service';
 import type { RefreshVia } from '../sessions/session.entity';
+import { SessionsService, type ClientInfo, type IssuedRefresh } from '../sessions/sessions.service';
 import { PasswordPolicy } from '../users/password-policy';
 import type { PublicUser } from '../users/user.entity';
 import { usernameKey } from '../users/username';
 import { UsersService } from '../users/users.service';
-import type { Principal } from './access-token.service';
-import { AccessTokenService } from './access-token.service';
 import type { TokenPairDto } from './dto/token-pair.dto';
 import { LoginLimiter, type LoginAttempt } from './login-limiter';
 

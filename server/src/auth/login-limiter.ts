@@ -6,8 +6,8 @@ import {
   RateLimiterRes,
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
-import { addressBucket } from '../common/client-address';
-import { DomainError, type DomainErrorCode } from '../common/domain-error';
+import { DomainError, type DomainErrorCode } from '../common/errors/domain-error';
+import { addressBucket } from '../common/http/client-address';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 

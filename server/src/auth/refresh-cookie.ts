@@ -6,7 +6,7 @@ import {
 } from '@nestjs/common';
 import { parse, serialize } from 'cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Errors } from '../common/domain-error';
+import { Errors } from '../common/errors/domain-error';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 

@@ -2,26 +2,24 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/config';
-import { SessionRevocation } from '../revocation/session-revocation.entity';
-import { Session } from '../sessions/session.entity';
-import { User } from '../users/user.entity';
 import { CreateUsersAndSessions1732700000000 } from './migrations/1732700000000-CreateUsersAndSessions';
 import { ExactUsernameKeys1733000000000 } from './migrations/1733000000000-ExactUsernameKeys';
 import { CreateSessionRevocations1733100000000 } from './migrations/1733100000000-CreateSessionRevocations';
 import { SessionRefreshVia1733300000000 } from './migrations/1733300000000-SessionRefreshVia';
 
-export const entities = [User, Session, SessionRevocation];
-export const migrations = [
+const migrations = [
   CreateUsersAndSessions1732700000000,
   ExactUsernameKeys1733000000000,
   CreateSessionRevocations1733100000000,
   SessionRefreshVia1733300000000,
 ];
 
-/** TypeORM options for each database; migrations, never `synchronize`, create the schema. */
+/**
+ * TypeORM options for each database; migrations, never `synchronize`, create the schema.
+ * The entities come from the feature modules (see DatabaseModule).
+ */
 export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
   const common = {
-    entities,
     migrations,
     migrationsRun: true,
     synchronize: false,

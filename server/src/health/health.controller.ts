@@ -2,7 +2,7 @@ import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Public } from '../auth/public.decorator';
+import { Public } from '../common/http/public.decorator';
 import { RevocationSync, type RevocationHealth } from '../revocation/revocation-sync';
 
 const PROBE_TIMEOUT_MS = 2000;

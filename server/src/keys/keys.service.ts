@@ -18,7 +18,6 @@ import {
  */
 export class KeysService {
   private readonly keys: readonly SigningKey[];
-  private readonly byKid: ReadonlyMap<string, SigningKey>;
   private readonly publicKeys: { keys: JWK[] };
 
   private constructor(
@@ -27,7 +26,6 @@ export class KeysService {
     readonly refreshTokenSecret: Buffer,
   ) {
     this.keys = keys;
-    this.byKid = new Map(keys.map((key) => [key.kid, key]));
     const others = keys.filter((key) => key !== current);
     this.publicKeys = { keys: [current, ...others].map((key) => key.publicJwk) };
   }
@@ -51,11 +49,6 @@ export class KeysService {
       throw new ConfigError('Invalid configuration: JWT_CURRENT_KID: no signing key has this kid');
     }
     return new KeysService(current, keys, Buffer.from(material.refreshTokenSecret, 'base64url'));
-  }
-
-  /** The verifying key named by a token's `kid`, or undefined for a foreign key. */
-  find(kid: string): SigningKey | undefined {
-    return this.byKid.get(kid);
   }
 
   /** Every key that verifies: the current one and those kept for rotation. */

@@ -26,7 +26,7 @@ export interface KeyMaterial {
 }
 
 /** The algorithm a private JWK signs with; the key's type decides, so a header cannot. */
-export function algorithmOf(jwk: JsonWebKey): SigningAlgorithm {
+function algorithmOf(jwk: JsonWebKey): SigningAlgorithm {
   if (jwk.kty === 'EC' && jwk.crv === 'P-256') {
     return 'ES256';
   }

@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Public } from '../auth/public.decorator';
+import { Public } from '../common/http/public.decorator';
 import { RevokedSessionsDto, RevokedSessionsQuery } from './dto/revoked-sessions.dto';
 import { RevocationSync, type RevokedSessions } from './revocation-sync';
 

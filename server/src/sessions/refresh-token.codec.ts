@@ -1,9 +1,11 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { decodeCanonical } from '@seamless/nest/core';
 
 const VERSION = 1;
 const SESSION_ID_BYTES = 16;
 const MAC_BYTES = 32;
 const TOKEN_BYTES = 1 + SESSION_ID_BYTES + 4 + MAC_BYTES;
+const TOKEN_LENGTH = Math.ceil((TOKEN_BYTES * 4) / 3);
 const CONTEXT = Buffer.from('seamless refresh token v1');
 
 export interface RefreshTokenParts {
@@ -34,13 +36,17 @@ export class RefreshTokenCodec {
     return token.toString('base64url');
   }
 
-  /** The parts of a genuine token, or undefined for anything this server did not make. */
+  /**
+   * The parts of a genuine token, or undefined for anything this server did not make.
+   * Only the canonical base64url text is genuine (as for access tokens): one token has
+   * one spelling, so no client can present the same token under other names.
+   */
   decode(token: string): RefreshTokenParts | undefined {
-    if (token.length !== Math.ceil((TOKEN_BYTES * 4) / 3) || !/^[A-Za-z0-9_-]+$/.test(token)) {
+    if (token.length !== TOKEN_LENGTH) {
       return undefined;
     }
-    const bytes = Buffer.from(token, 'base64url');
-    if (bytes.length !== TOKEN_BYTES || bytes.readUInt8(0) !== VERSION) {
+    const bytes = decodeCanonical(token);
+    if (bytes === undefined || bytes.length !== TOKEN_BYTES || bytes.readUInt8(0) !== VERSION) {
       return undefined;
     }
     const body = bytes.subarray(0, 1 + SESSION_ID_BYTES + 4);

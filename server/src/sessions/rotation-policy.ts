@@ -19,7 +19,10 @@ export type RefreshDecision =
   /** Revoked, expired, past its maximum age, or a counter this server never issued. */
   | 'reject';
 
-/** Deserialises the rotations column; an unreadable value counts as an empty log. */
+/**
+ * Reads the rotations column, once, where the row is read; an unreadable value counts
+ * as an empty log.
+ */
 export function parseRotationLog(json: string): RotationLog {
   try {
     const value: unknown = JSON.parse(json);
@@ -29,25 +32,31 @@ export function parseRotationLog(json: string): RotationLog {
   }
 }
 
+/** The rotations column's text: at most 1024 characters for a log {@link recordRotation} made. */
+export function serializeRotationLog(log: RotationLog): string {
+  return JSON.stringify(log);
+}
+
 /** The log after `counter` rotates at `now`, keeping only rotations still inside the grace. */
 export function recordRotation(
   log: RotationLog,
   counter: number,
   now: number,
   graceMs: number,
-): string {
+): RotationLog {
   if (graceMs <= 0) {
-    return '[]';
+    return [];
   }
   // At most 40 entries fit the 1024-character column; older ones are the first to lose their grace.
   const kept = log.filter(([, at]) => at + graceMs > now).slice(-39);
   kept.push([counter, now]);
-  return JSON.stringify(kept);
+  return kept;
 }
 
 /**
  * Whether a session still stands: not revoked, inside its inactivity window, younger than
- * the maximum age. The one rule that refresh and the routes managing sessions both apply.
+ * the maximum age. The one rule, applied by refresh ({@link decideRefresh}), the guard of
+ * the routes that manage sessions and the account, and the list of a user's sessions.
  */
 export function isSessionLive(
   session: Pick<Session, 'createdAt' | 'expiresAt' | 'revokedAt'>,
@@ -77,8 +86,6 @@ export function decideRefresh(
   if (presentedCounter > session.counter) {
     return 'reject';
   }
-  const rotation = parseRotationLog(session.rotations).find(
-    ([counter]) => counter === presentedCounter,
-  );
+  const rotation = session.rotations.find(([counter]) => counter === presentedCounter);
   return rotation !== undefined && rotation[1] + policy.reuseGraceMs > now ? 'reissue' : 'reuse';
 }

@@ -1,6 +1,7 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { epochMillis } from '../database/columns';
 import { User } from '../users/user.entity';
+import { parseRotationLog, serializeRotationLog, type RotationLog } from './rotation-policy';
 
 /**
  * One signed-in device. Its refresh token is never stored: it is derived from `id` and
@@ -26,11 +27,16 @@ export class Session {
   counter: number;
 
   /**
-   * JSON `[[counter, rotatedAtMillis], ...]` of the rotations still inside the reuse
-   * grace: a token listed here may be presented again and receive the current one.
+   * The rotations still inside the reuse grace, stored as JSON `[[counter,
+   * rotatedAtMillis], ...]`: a token listed here may be presented again and receive the
+   * current one.
    */
-  @Column({ type: 'varchar', length: 1024 })
-  rotations: string;
+  @Column({
+    type: 'varchar',
+    length: 1024,
+    transformer: { to: serializeRotationLog, from: parseRotationLog },
+  })
+  rotations: RotationLog;
 
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMillis })
   createdAt: number;

@@ -6,12 +6,12 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Principal } from '../auth/access-token.service';
-import { CurrentPrincipal } from '../auth/current-principal.decorator';
-import { RequireLiveSession } from '../auth/live-session.guard';
-import { SessionDto } from '../auth/dto/token-pair.dto';
-import { NoStore } from '../common/no-store.decorator';
+import type { Principal } from '../access-tokens/access-token.service';
+import { CurrentPrincipal } from '../access-tokens/current-principal.decorator';
+import { NoStore } from '../common/http/no-store.decorator';
 import { SecurityEvents, type SecurityActor } from '../logging/security-events';
+import { SessionDto } from './dto/session.dto';
+import { RequireLiveSession } from './live-session.guard';
 import { SessionsService, type SessionView } from './sessions.service';
 
 @ApiTags('sessions')

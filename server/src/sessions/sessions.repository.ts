@@ -1,23 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull, MoreThan, type QueryResult, type Repository } from 'typeorm';
-import { isSerializationFailure } from '../common/database-errors';
+import { isSerializationFailure } from '../database/database-errors';
 import { positionalParameters } from '../database/placeholders';
+import type { SqlStatement } from '../database/statement';
+import { parseRotationLog, serializeRotationLog } from './rotation-policy';
 import { Session, type RefreshVia, type RevokeReason } from './session.entity';
 
 /** Which sessions a revocation ends: one (of one user, when given), or a user's, but one. */
 export type SessionScope = { id: string; userId?: number } | { userId: number; except?: string };
-
-type Statement = [sql: string, params: unknown[]];
-
-/** A change to the user that must happen in the same transaction as the end of their sessions. */
-export type UserChange = { deleteUser: number } | { userId: number; passwordHash: string };
-
-function userChangeSql(change: UserChange): Statement {
-  return 'deleteUser' in change
-    ? ['DELETE FROM users WHERE id = ?', [change.deleteUser]]
-    : ['UPDATE users SET password_hash = ? WHERE id = ?', [change.passwordHash, change.userId]];
-}
 
 /** The part of better-sqlite3's connection used for transactions of its own. */
 interface SqliteConnection {
@@ -113,7 +104,7 @@ export class SessionsRepository {
       id: row.id,
       userId: Number(row.user_id),
       counter: Number(row.counter),
-      rotations: row.rotations,
+      rotations: parseRotationLog(row.rotations),
       createdAt: Number(row.created_at),
       lastUsedAt: Number(row.last_used_at),
       expiresAt: Number(row.expires_at),
@@ -160,7 +151,14 @@ export class SessionsRepository {
     try {
       const result: QueryResult = await runner.query(
         this.compareAndRotateSql,
-        [expectedCounter + 1, next.rotations, next.lastUsedAt, next.expiresAt, id, expectedCounter],
+        [
+          expectedCounter + 1,
+          serializeRotationLog(next.rotations),
+          next.lastUsedAt,
+          next.expiresAt,
+          id,
+          expectedCounter,
+        ],
         true,
       );
       return result.affected === 1;
@@ -180,34 +178,33 @@ export class SessionsRepository {
    * Ends the sessions of `scope` that are still open, and records each one for the
    * instances that must refuse its access tokens (see revocation/), in one transaction:
    * a session never ends without its record. Returns the ids of the sessions ended.
-   * `alongWith` changes the user in the same transaction: deletes them once the sessions
-   * that cascade away are recorded, or sets the new password hash, so that no session
-   * of the old password outlives it.
+   * `alongWith` runs last in the same transaction: the change to the user that ends
+   * these sessions (deleting them once the sessions that cascade away are recorded, or
+   * setting the new password hash, so that no session of the old password outlives it).
    */
   async end(
     scope: SessionScope,
     reason: RevokeReason,
     now: number,
-    alongWith?: UserChange,
+    alongWith?: SqlStatement,
   ): Promise<string[]> {
     const { where, params } = scopeSql(scope);
     // The same three statements on every database: the rows just ended are the ones
     // this transaction stamped with `now` (a twin ended in the same millisecond by a
     // concurrent request is recorded twice, which is harmless).
-    const end: Statement = [
+    const end: SqlStatement = [
       `UPDATE sessions SET revoked_at = ?, revoke_reason = ? WHERE revoked_at IS NULL AND ${where}`,
       [now, reason, ...params],
     ];
-    const record: Statement = [
+    const record: SqlStatement = [
       `INSERT INTO session_revocations (session_id, ended_at)
        SELECT id, revoked_at FROM sessions WHERE revoked_at = ? AND ${where}`,
       [now, ...params],
     ];
-    const ended: Statement = [
+    const ended: SqlStatement = [
       `SELECT id FROM sessions WHERE revoked_at = ? AND ${where}`,
       [now, ...params],
     ];
-    const last = alongWith === undefined ? undefined : userChangeSql(alongWith);
 
     const db = this.sqlite;
     if (db) {
@@ -220,14 +217,14 @@ export class SessionsRepository {
             db.prepare(record[0]).run(...record[1]);
             ids = (db.prepare(ended[0]).all(...ended[1]) as { id: string }[]).map((r) => r.id);
           }
-          if (last) {
-            db.prepare(last[0]).run(...last[1]);
+          if (alongWith) {
+            db.prepare(alongWith[0]).run(...alongWith[1]);
           }
           return ids;
         })
         .immediate();
     }
-    const sql = (statement: Statement) =>
+    const sql = (statement: SqlStatement) =>
       positionalParameters(statement[0], this.dataSource.options.type);
     const runner = this.dataSource.createQueryRunner();
     try {
@@ -239,8 +236,8 @@ export class SessionsRepository {
         const rows = (await runner.query(sql(ended), ended[1])) as { id: string }[];
         ids = rows.map((r) => r.id);
       }
-      if (last) {
-        await runner.query(sql(last), last[1]);
+      if (alongWith) {
+        await runner.query(sql(alongWith), alongWith[1]);
       }
       await runner.commitTransaction();
       return ids;
@@ -258,8 +255,12 @@ export class SessionsRepository {
     return this.sessions.existsBy({ id, userId });
   }
 
-  /** Sessions not revoked and inside their inactivity window, newest first. */
-  async findActiveForUser(userId: number, now: number): Promise<Session[]> {
+  /**
+   * The user's sessions that are neither revoked nor idle past their window, newest
+   * first: what the index narrows down to. Whether each still stands is for
+   * isSessionLive to say.
+   */
+  async findOpenForUser(userId: number, now: number): Promise<Session[]> {
     return this.sessions.find({
       where: { userId, revokedAt: IsNull(), expiresAt: MoreThan(now) },
       order: { lastUsedAt: 'DESC' },

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { Errors } from '../common/errors/domain-error';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
-import { Errors } from '../common/domain-error';
+import type { SqlStatement } from '../database/statement';
 import { KeysService } from '../keys/keys.service';
 import { SecurityEvents } from '../logging/security-events';
 import { RevocationSync } from '../revocation/revocation-sync';
@@ -10,11 +11,10 @@ import {
   decideRefresh,
   isSessionLive,
   recordRotation,
-  parseRotationLog,
   type RotationPolicy,
 } from './rotation-policy';
 import { Session, type RefreshVia, type RevokeReason } from './session.entity';
-import { SessionsRepository, type SessionScope, type UserChange } from './sessions.repository';
+import { SessionsRepository, type SessionScope } from './sessions.repository';
 
 export interface ClientInfo {
   userAgent: string | undefined;
@@ -82,7 +82,7 @@ export class SessionsService {
       id: RefreshTokenCodec.newSessionId(),
       userId: user.id,
       counter: 0,
-      rotations: '[]',
+      rotations: [],
       createdAt: now,
       lastUsedAt: now,
       expiresAt: this.expiryFrom(now),
@@ -148,7 +148,7 @@ export class SessionsService {
           const expiresAt = this.expiryFrom(now, session.createdAt);
           const rotated = await this.sessions.compareAndRotate(session.id, session.counter, {
             rotations: recordRotation(
-              parseRotationLog(session.rotations),
+              session.rotations,
               session.counter,
               now,
               this.policy.reuseGraceMs,
@@ -212,35 +212,19 @@ export class SessionsService {
 
   /**
    * Ends every session of the user, or every one but `except` (a password change
-   * keeps the session that made it).
+   * keeps the session that made it); the number ended. `alongWith` is a change to the
+   * user made in the same transaction (see SessionsRepository.end).
    */
   async revokeAll(
     userId: number,
-    { except, reason = 'revoked' }: { except?: string; reason?: RevokeReason } = {},
-    now = Date.now(),
-  ): Promise<void> {
-    await this.end({ userId, except }, reason, now);
-  }
-
-  /** Deletes the user, ending (and recording) their sessions in the same transaction. */
-  async deleteUser(userId: number, now = Date.now()): Promise<void> {
-    await this.end({ userId }, 'revoked', now, { deleteUser: userId });
-  }
-
-  /**
-   * Stores the user's new password hash and ends every other session of theirs in the
-   * same transaction; the number of sessions ended.
-   */
-  async replacePassword(
-    userId: number,
-    passwordHash: string,
-    keepSessionId: string,
+    {
+      except,
+      reason = 'revoked',
+      alongWith,
+    }: { except?: string; reason?: RevokeReason; alongWith?: SqlStatement } = {},
     now = Date.now(),
   ): Promise<number> {
-    return this.end({ userId, except: keepSessionId }, 'password', now, {
-      userId,
-      passwordHash,
-    });
+    return this.end({ userId, except }, reason, now, alongWith);
   }
 
   /** Housekeeping: deletes the sessions that ended longer ago than they are kept. */
@@ -252,8 +236,8 @@ export class SessionsService {
   }
 
   async list(userId: number, currentSessionId: string, now = Date.now()): Promise<SessionView[]> {
-    const active = await this.sessions.findActiveForUser(userId, now);
-    return active
+    const open = await this.sessions.findOpenForUser(userId, now);
+    return open
       .filter((s) => isSessionLive(s, now, this.policy.sessionMaxAgeMs))
       .map((s) => ({
         id: s.id,
@@ -265,13 +249,15 @@ export class SessionsService {
       }));
   }
 
-  /** Every way a session ends comes through here: the database first, then every instance hears of it. */
-  /** Ends the sessions of `scope` and tells every instance; the number ended. */
+  /**
+   * Every way a session ends comes through here: the database first, then every
+   * instance hears of it. The number of sessions ended.
+   */
   private async end(
     scope: SessionScope,
     reason: RevokeReason,
     now: number,
-    alongWith?: UserChange,
+    alongWith?: SqlStatement,
   ): Promise<number> {
     const ended = await this.sessions.end(scope, reason, now, alongWith);
     await this.revocations.announce(ended, now);

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { DomainError } from '../common/domain-error';
+import { DomainError } from '../common/errors/domain-error';
 
 export interface HashingQueueOptions {
   /** How many tasks run at once: the hashing pool's threads. */

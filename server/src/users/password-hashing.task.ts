@@ -1,7 +1,7 @@
 import { Algorithm, hashSync, verifySync } from '@node-rs/argon2';
 
 /** OWASP's argon2id minimum: 19 MiB of memory, 2 passes, 1 lane. */
-export const ARGON2_OPTIONS = {
+const ARGON2_OPTIONS = {
   algorithm: Algorithm.Argon2id,
   memoryCost: 19 * 1024,
   timeCost: 2,

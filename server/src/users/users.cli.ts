@@ -17,7 +17,8 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  const config = loadConfig();
+  // An operator's command changes no account but the one it names.
+  const config = { ...loadConfig(), seedDemoUser: false };
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
     logger: new NestPinoLogger(createLogger(config.logLevel)),
   });

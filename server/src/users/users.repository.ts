@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type Repository } from 'typeorm';
+import type { SqlStatement } from '../database/statement';
 import { User } from './user.entity';
 import { usernameKey } from './username';
 
@@ -31,8 +32,13 @@ export class UsersRepository {
     return user;
   }
 
-  /** Deleting a user ends every session of theirs (ON DELETE CASCADE). */
-  async deleteByUsername(username: string): Promise<void> {
-    await this.users.delete({ usernameKey: usernameKey(username) });
+  /** Deletes the user: run by SessionsRepository.end, in the transaction that ends their sessions. */
+  deleteStatement(id: number): SqlStatement {
+    return ['DELETE FROM users WHERE id = ?', [id]];
+  }
+
+  /** Sets the user's password hash: run in the transaction that ends their other sessions. */
+  passwordStatement(id: number, passwordHash: string): SqlStatement {
+    return ['UPDATE users SET password_hash = ? WHERE id = ?', [passwordHash, id]];
   }
 }

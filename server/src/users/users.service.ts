@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { isUniqueViolation } from '../common/database-errors';
-import { Errors } from '../common/domain-error';
+import { Errors } from '../common/errors/domain-error';
+import { isUniqueViolation } from '../database/database-errors';
 import { SessionsService } from '../sessions/sessions.service';
 import { PasswordHasher } from './password-hasher';
 import { toPublicUser, type PublicUser, type User } from './user.entity';
 import { UsersRepository } from './users.repository';
-
-export const DEMO_USER = { username: 'guang', password: '123456' } as const;
 
 @Injectable()
 export class UsersService {
@@ -30,15 +28,10 @@ export class UsersService {
   }
 
   /**
-   * The user these credentials belong to, or null. The hash runs whether or not the
-   * user exists, so the response time does not tell which usernames are real.
+   * The user the username names (null for none) and whether the password is theirs.
+   * The hash runs whether or not the user exists, so the response time does not tell
+   * which usernames are real.
    */
-  async verifyCredentials(username: string, password: string): Promise<User | null> {
-    const { user, matches } = await this.checkCredentials(username, password);
-    return user && matches ? user : null;
-  }
-
-  /** The user the username names (null for none) and whether the password is theirs. */
   async checkCredentials(
     username: string,
     password: string,
@@ -59,7 +52,7 @@ export class UsersService {
     if (!user) {
       return false;
     }
-    await this.sessions.deleteUser(user.id);
+    await this.sessions.revokeAll(user.id, { alongWith: this.users.deleteStatement(user.id) });
     return true;
   }
 
@@ -75,26 +68,10 @@ export class UsersService {
    */
   async changePassword(userId: number, password: string, keepSessionId: string): Promise<number> {
     const hash = await this.hasher.hash(password);
-    return this.sessions.replacePassword(userId, hash, keepSessionId);
-  }
-
-  /** Seeds the tutorial's demo user (its password is shorter than registration allows). */
-  async seedDemoUser(): Promise<boolean> {
-    if (await this.users.findByUsername(DEMO_USER.username)) {
-      return false;
-    }
-    try {
-      await this.users.insert(
-        DEMO_USER.username,
-        await this.hasher.hash(DEMO_USER.password),
-        Date.now(),
-      );
-      return true;
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        return false; // another instance seeded it first
-      }
-      throw error;
-    }
+    return this.sessions.revokeAll(userId, {
+      except: keepSessionId,
+      reason: 'password',
+      alongWith: this.users.passwordStatement(userId, hash),
+    });
   }
 }

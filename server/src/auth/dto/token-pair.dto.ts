@@ -19,31 +19,3 @@ export class TokenPairDto {
   @ApiProperty({ description: 'Seconds until the refresh token expires unless used' })
   refresh_expires_in: number;
 }
-
-export class PublicUserDto {
-  @ApiProperty()
-  id: number;
-
-  @ApiProperty()
-  username: string;
-}
-
-export class SessionDto {
-  @ApiProperty()
-  id: string;
-
-  @ApiProperty()
-  createdAt: string;
-
-  @ApiProperty()
-  lastUsedAt: string;
-
-  @ApiProperty({ nullable: true, type: String })
-  userAgent: string | null;
-
-  @ApiProperty({ nullable: true, type: String })
-  ip: string | null;
-
-  @ApiProperty({ description: 'The session of the token that asked' })
-  current: boolean;
-}

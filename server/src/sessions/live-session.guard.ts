@@ -7,10 +7,10 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { Errors } from '../common/domain-error';
-import { SessionsService } from '../sessions/sessions.service';
-import type { AuthenticatedRequest } from './access-token.guard';
-import { ACCEPTS_REFRESH_TOKEN } from './refresh-token-accepted.decorator';
+import type { AuthenticatedRequest } from '../access-tokens/access-token.guard';
+import { ACCEPTS_REFRESH_TOKEN } from '../access-tokens/refresh-token-accepted.decorator';
+import { Errors } from '../common/errors/domain-error';
+import { SessionsService } from './sessions.service';
 
 /**
  * Runs after the access-token guard on the routes that manage sessions or the account:
@@ -29,8 +29,8 @@ export class LiveSessionGuard implements CanActivate {
     const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
     if (!principal) {
       // Let through only what the access-token guard let through without a token: a
-      // refresh token in the body, which the handler itself checks against the database.
-      if (this.reflector.get<boolean>(ACCEPTS_REFRESH_TOKEN, context.getHandler())) {
+      // refresh token in its place (body or cookie), which the handler itself checks.
+      if (this.reflector.get<unknown>(ACCEPTS_REFRESH_TOKEN, context.getHandler()) !== undefined) {
         return true;
       }
       throw Errors.missingToken;

@@ -7,22 +7,27 @@ import {
 import { Inject, Injectable } from '@nestjs/common';
 import {
   AccessTokenVerifier,
+  authenticate,
   StaticKeySource,
   verificationKey,
+  type AuthResult,
   type Principal,
 } from '@seamless/nest/core';
+import { Errors } from '../common/errors/domain-error';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { KeysService } from '../keys/keys.service';
 import type { SigningKey } from '../keys/signing-keys';
+import { RevocationList } from '../revocation/revocation-list';
 
 export type { Principal };
 
 /**
  * Signs access tokens with the current key, and checks them with the same verifier every
  * service that trusts Seamless uses (`@seamless/nest/core`), its key source being this
- * server's own keys. Verified tokens are remembered until their `exp` (bounded), so the
- * guarded path mostly costs one map lookup, not a signature check.
+ * server's own keys and its revocation check this instance's list of ended sessions.
+ * Verified tokens are remembered until their `exp` (bounded), so the guarded path
+ * mostly costs two map lookups, not a signature check.
  */
 @Injectable()
 export class AccessTokenService {
@@ -31,12 +36,14 @@ export class AccessTokenService {
 
   constructor(
     keys: KeysService,
+    revoked: RevocationList,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.verifier = new AccessTokenVerifier({
       issuer: config.jwtIssuer,
       audience: config.jwtAudience,
       keys: new StaticKeySource(keys.all().map((key) => verificationKey(key.kid, key.publicKey))),
+      isRevoked: (sessionId) => revoked.has(sessionId),
     });
     this.signer = signer(keys.current);
   }
@@ -82,21 +89,22 @@ export class AccessTokenService {
   }
 
   /**
-   * The principal of a token already verified and not yet expired, `null` for a token
-   * recently rejected, `undefined` when the token has to be verified.
+   * Who the `Authorization` header speaks for: the principal of a valid Bearer token
+   * whose session has not ended, else throws `missing_token` (no header) or
+   * `invalid_token` (anything else). The promise is for key sources that fetch keys;
+   * this server's are its own, so every answer, a cached one above all, is synchronous.
    */
-  lookup(token: string): Principal | null | undefined {
-    return this.verifier.lookup(token);
+  authenticate(header: string | undefined): Principal | Promise<Principal> {
+    const result = authenticate(this.verifier, header);
+    return result instanceof Promise ? result.then(principalOf) : principalOf(result);
   }
+}
 
-  /**
-   * Verifies a token that {@link lookup} did not know, and remembers the answer:
-   * undefined for any token that must not pass.
-   */
-  async verify(token: string): Promise<Principal | undefined> {
-    const verdict = await this.verifier.check(token);
-    return verdict.ok ? verdict.principal : undefined;
+function principalOf(result: AuthResult): Principal {
+  if (result.ok) {
+    return result.principal;
   }
+  throw result.failure.reason === 'missing_token' ? Errors.missingToken : Errors.invalidToken;
 }
 
 interface Signer {

@@ -1,11 +1,9 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { Errors } from '../common/domain-error';
-import { RevocationList } from '../revocation/revocation-list';
+import { IS_PUBLIC } from '../common/http/public.decorator';
 import { AccessTokenService, type Principal } from './access-token.service';
-import { IS_PUBLIC } from './public.decorator';
-import { ACCEPTS_REFRESH_TOKEN, carriesRefreshToken } from './refresh-token-accepted.decorator';
+import { ACCEPTS_REFRESH_TOKEN, type OffersRefreshToken } from './refresh-token-accepted.decorator';
 
 export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
 
@@ -19,7 +17,6 @@ export class AccessTokenGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: AccessTokenService,
-    private readonly revoked: RevocationList,
   ) {}
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
@@ -34,32 +31,22 @@ export class AccessTokenGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization;
     if (!header) {
-      if (
-        carriesRefreshToken(request) &&
-        this.reflector.get<boolean>(ACCEPTS_REFRESH_TOKEN, context.getHandler())
-      ) {
+      const offers = this.reflector.get<OffersRefreshToken | undefined>(
+        ACCEPTS_REFRESH_TOKEN,
+        context.getHandler(),
+      );
+      if (offers?.(request)) {
         return true;
       }
-      throw Errors.missingToken;
     }
-    if (header.length < 8 || header.slice(0, 7).toLowerCase() !== 'bearer ') {
-      throw Errors.invalidToken;
+    const principal = this.tokens.authenticate(header);
+    if (principal instanceof Promise) {
+      return principal.then((found) => {
+        request.principal = found;
+        return true;
+      });
     }
-    const token = header.slice(7).trim();
-    const known = this.tokens.lookup(token);
-    if (known && !this.revoked.has(known.sessionId)) {
-      request.principal = known;
-      return true;
-    }
-    if (known !== undefined) {
-      throw Errors.invalidToken;
-    }
-    return this.tokens.verify(token).then((principal) => {
-      if (!principal || this.revoked.has(principal.sessionId)) {
-        throw Errors.invalidToken;
-      }
-      request.principal = principal;
-      return true;
-    });
+    request.principal = principal;
+    return true;
   }
 }

@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { Errors } from '../common/domain-error';
+import { Errors } from '../common/errors/domain-error';
 import type { AuthenticatedRequest } from './access-token.guard';
 import type { Principal } from './access-token.service';
 

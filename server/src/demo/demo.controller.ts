@@ -1,11 +1,11 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { Public } from './auth/public.decorator';
+import { Public } from '../common/http/public.decorator';
 
 /** The tutorial's two routes: one open, one behind the access token. */
 @ApiTags('demo')
 @Controller()
-export class AppController {
+export class DemoController {
   @Public()
   @Get('aaa')
   @Header('Content-Type', 'text/plain; charset=utf-8')

@@ -1,18 +1,11 @@
-import {
-  ArgumentsHost,
-  Catch,
-  ExceptionFilter,
-  HttpException,
-  HttpStatus,
-  Logger,
-} from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { isDatabaseUnavailable } from './database-errors';
-import { DomainError, type DomainErrorCode } from './domain-error';
+import { isDatabaseUnavailable } from '../../database/database-errors';
+import { DomainError, type DomainErrorCode } from '../errors/domain-error';
 
 interface ErrorShape {
   status: number;
-  error: string;
   message: string;
   wwwAuthenticate?: string;
 }
@@ -20,20 +13,17 @@ interface ErrorShape {
 const DOMAIN_ERRORS: Record<DomainErrorCode, ErrorShape> = {
   missing_token: {
     status: 401,
-    error: 'Unauthorized',
     message: 'Missing access token',
     wwwAuthenticate: 'Bearer',
   },
   invalid_token: {
     status: 401,
-    error: 'Unauthorized',
     message: 'Invalid or expired access token',
     wwwAuthenticate: 'Bearer error="invalid_token"',
   },
   // RFC 6750 §3.1: credentials that cannot be read as one token are a malformed request.
   repeated_authorization: {
     status: 400,
-    error: 'Bad Request',
     message: 'Send one Authorization header, not several',
     wwwAuthenticate: 'Bearer error="invalid_request"',
   },
@@ -43,54 +33,45 @@ const DOMAIN_ERRORS: Record<DomainErrorCode, ErrorShape> = {
   // a loop on the refresh route itself. None is `Basic`, which makes browsers prompt.
   invalid_credentials: {
     status: 401,
-    error: 'Unauthorized',
     message: 'Invalid username or password',
     wwwAuthenticate: 'Password',
   },
   invalid_refresh_token: {
     status: 401,
-    error: 'Unauthorized',
     message: 'Invalid, expired or revoked refresh token',
     // RFC 6749 §5.2's name for a refresh token that is invalid, expired or revoked.
     wwwAuthenticate: 'RefreshToken error="invalid_grant"',
   },
   rate_limited: {
     status: 429,
-    error: 'Too Many Requests',
     message: 'Too many failed login attempts, try again later',
   },
-  username_taken: { status: 409, error: 'Conflict', message: 'Username is already taken' },
-  session_not_found: { status: 404, error: 'Not Found', message: 'Session not found' },
+  username_taken: { status: 409, message: 'Username is already taken' },
+  session_not_found: { status: 404, message: 'Session not found' },
   database_unavailable: {
     status: 503,
-    error: 'Service Unavailable',
     message: 'Database unavailable, try again shortly',
   },
   wrong_current_password: {
     status: 401,
-    error: 'Unauthorized',
     message: 'Current password is incorrect',
     wwwAuthenticate: 'Bearer',
   },
   registration_limited: {
     status: 429,
-    error: 'Too Many Requests',
     message: 'Too many registrations from this address, try again later',
   },
   server_busy: {
     status: 503,
-    error: 'Service Unavailable',
     message: 'Too many sign-ins at this moment, try again shortly',
   },
   // Cookie mode: a request with the refresh cookie from a page this server does not serve.
   origin_refused: {
     status: 403,
-    error: 'Forbidden',
     message: 'This origin may not use the refresh cookie',
   },
   cross_site_refused: {
     status: 403,
-    error: 'Forbidden',
     message: 'Cross-site requests may not use the refresh cookie',
   },
 };
@@ -114,7 +95,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       if (exception.retryAfterSeconds !== undefined) {
         void reply.header('Retry-After', String(exception.retryAfterSeconds));
       }
-      send(reply, shape.status, shape.error, shape.message);
+      send(reply, shape.status, shape.message);
       return;
     }
     if (exception instanceof HttpException) {
@@ -122,32 +103,28 @@ export class HttpErrorFilter implements ExceptionFilter {
       if (status === 401 && !reply.hasHeader('WWW-Authenticate')) {
         void reply.header('WWW-Authenticate', 'Bearer');
       }
-      send(
-        reply,
-        status,
-        HttpStatus[status] ? title(HttpStatus[status]) : 'Error',
-        messageOf(exception),
-      );
+      send(reply, status, messageOf(exception));
       return;
     }
     if (isDatabaseUnavailable(exception)) {
       const shape = DOMAIN_ERRORS.database_unavailable;
       this.logger.warn('database unavailable');
-      send(reply, shape.status, shape.error, shape.message);
+      send(reply, shape.status, shape.message);
       return;
     }
     this.logger.error(
       exception instanceof Error ? (exception.stack ?? exception.message) : 'non-error thrown',
     );
-    send(reply, 500, 'Internal Server Error', 'Internal server error');
+    send(reply, 500, 'Internal server error');
   }
 }
 
-function send(reply: FastifyReply, statusCode: number, error: string, message: string): void {
+/** Every error body: the status, a message for people, and the status's reason phrase. */
+function send(reply: FastifyReply, statusCode: number, message: string): void {
   void reply
     .status(statusCode)
     .type('application/json; charset=utf-8')
-    .send({ statusCode, message, error });
+    .send({ statusCode, message, error: STATUS_CODES[statusCode] ?? 'Error' });
 }
 
 /** Nest's message, which validation makes a list: joined, so every error body has one string. */
@@ -161,12 +138,4 @@ function messageOf(exception: HttpException): string {
     return message.map(String).join('; ');
   }
   return typeof message === 'string' ? message : exception.message;
-}
-
-function title(constant: string): string {
-  return constant
-    .toLowerCase()
-    .split('_')
-    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
-    .join(' ');
 }

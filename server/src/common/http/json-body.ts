@@ -2,7 +2,7 @@ import { BadRequestException, UnsupportedMediaTypeException } from '@nestjs/comm
 import type { FastifyInstance } from 'fastify';
 
 /** Deeper JSON than any body of this API, and shallow enough that nothing after parsing can overflow. */
-export const MAX_JSON_DEPTH = 32;
+const MAX_JSON_DEPTH = 32;
 
 const unsupported = new UnsupportedMediaTypeException('Request bodies must be application/json');
 const tooDeep = new BadRequestException('Request body is nested too deeply');
@@ -54,7 +54,7 @@ function charsetIsUtf8(contentType: string): boolean {
 }
 
 /** Whether brackets outside strings open more than `limit` levels at once. */
-export function nestedDeeperThan(text: string, limit: number): boolean {
+function nestedDeeperThan(text: string, limit: number): boolean {
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
