@@ -123,7 +123,13 @@ async function smoke(database: DatabaseKind, t: { diagnostic(message: string): v
   }
   assert.match(table, /### Targets/);
   assert.match(table, /### Logins per connection/);
-  assert.equal(checkTargets(results).length, 15);
+  const checks = checkTargets(results);
+  assert.ok(checks.length > 0, 'no target was evaluated');
+  if (seamlessBuilt) {
+    // Every target names a figure this run measured, so the report never shows an empty row.
+    const unmeasured = checks.filter((c) => c.holds === undefined).map((c) => c.name);
+    assert.deepEqual(unmeasured, [], `targets without a measurement: ${unmeasured.join(', ')}`);
+  }
 }
 
 void test('every scenario runs against every target on SQLite', { timeout: 300_000 }, async (t) => {
