@@ -1,2 +1,11 @@
 export { freePort, repoRoot, startSeamless, type RunningServer } from './server.js';
 export { CHROMIUM_ARGS, findChromium, launchChromium } from './chromium.js';
+export { onPath, requireEnv, requirePrograms, unavailable } from './ci.js';
+export {
+  decodeJwtPart,
+  refreshCounterOf,
+  refreshSessionOf,
+  sessionIdOf,
+  type TokenPair,
+} from './tokens.js';
+export { sleep, waitFor } from './wait.js';

@@ -1,10 +1,6 @@
-export interface TokenPair {
-  access_token: string;
-  refresh_token: string;
-  token_type: string;
-  expires_in: number;
-  refresh_expires_in: number;
-}
+import type { TokenPair } from '@seamless/testing';
+
+export { decodeJwtPart, sleep, type TokenPair } from '@seamless/testing';
 
 export interface Reply<T = unknown> {
   status: number;
@@ -81,12 +77,3 @@ export class Api {
     return reply.body;
   }
 }
-
-export function decodeJwtPart(token: string, part: 0 | 1): Record<string, unknown> {
-  return JSON.parse(Buffer.from(token.split('.')[part], 'base64url').toString('utf8')) as Record<
-    string,
-    unknown
-  >;
-}
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
