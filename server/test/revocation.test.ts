@@ -3,13 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { decodeJwtPart, sessionIdOf } from '@seamless/testing';
 import { createTestDatabase, databaseKinds, type TestDatabase } from './support/databases';
-import { Api, decodeJwtPart, type TokenPair } from './support/http';
+import { Api } from './support/http';
 import { assertServed, deleteUserWithCli, waitUntilRefused } from './support/revocation';
 import { serveFreshDatabase, startServer } from './support/server';
 
 const PASSWORD = 'correct horse battery';
-const sidOf = (pair: TokenPair) => String(decodeJwtPart(pair.access_token, 1).sid);
 
 interface Feed {
   revoked: string[];
@@ -41,9 +41,13 @@ for (const kind of databaseKinds()) {
       const here = await fixture.api.signedIn('rev_one');
       const there = (await fixture.api.login('rev_one', PASSWORD)).body;
       await assertServed(api(), there.access_token, 'before the revocation');
-      const reply = await fixture.api.request('DELETE', `/user/sessions/${sidOf(there)}`, {
-        token: here.access_token,
-      });
+      const reply = await fixture.api.request(
+        'DELETE',
+        `/user/sessions/${sessionIdOf(there.access_token)}`,
+        {
+          token: here.access_token,
+        },
+      );
       assert.equal(reply.status, 204);
       t.diagnostic(
         `refused after ${JSON.stringify(await waitUntilRefused(api(), there.access_token))} ms`,
@@ -85,7 +89,7 @@ for (const kind of databaseKinds()) {
       assert.equal((await fixture.api.refresh(current.refresh_token)).status, 200);
       const [record] = await fixture.db.query<{ n: number | string }>(
         'SELECT COUNT(*) AS n FROM session_revocations WHERE session_id = ?',
-        [sidOf(elsewhere)],
+        [sessionIdOf(elsewhere.access_token)],
       );
       assert.equal(Number(record?.n), 1, 'the ended session is recorded for the other instances');
     });
@@ -195,8 +199,11 @@ for (const kind of databaseKinds()) {
       assert.equal(reply.status, 200);
       assert.equal(reply.headers.get('cache-control'), 'public, max-age=1');
       assert.deepEqual(Object.keys(reply.body).sort(), ['revoked', 'until']);
-      assert.ok(reply.body.revoked.includes(sidOf(ended)));
-      assert.ok(!reply.body.revoked.includes(sidOf(live)), 'a live session is not listed');
+      assert.ok(reply.body.revoked.includes(sessionIdOf(ended.access_token)));
+      assert.ok(
+        !reply.body.revoked.includes(sessionIdOf(live.access_token)),
+        'a live session is not listed',
+      );
       assert.ok(reply.body.revoked.every((id) => typeof id === 'string'));
       assert.ok(Number.isSafeInteger(reply.body.until));
       assert.ok(reply.body.until >= before - 5000 && reply.body.until <= Date.now() + 1000);
@@ -204,13 +211,19 @@ for (const kind of databaseKinds()) {
       const since = await fixture.api.get<Feed>(
         `/.well-known/revoked-sessions?since=${before - 1000}`,
       );
-      assert.ok(since.body.revoked.includes(sidOf(ended)), 'ended at or after since');
+      assert.ok(
+        since.body.revoked.includes(sessionIdOf(ended.access_token)),
+        'ended at or after since',
+      );
       const later = await fixture.api.get<Feed>(
         `/.well-known/revoked-sessions?since=${Date.now() + 60_000}`,
       );
       assert.deepEqual(later.body.revoked, [], 'nothing ended after since');
       const old = await fixture.api.get<Feed>('/.well-known/revoked-sessions?since=0');
-      assert.ok(old.body.revoked.includes(sidOf(ended)), 'an old since means the whole window');
+      assert.ok(
+        old.body.revoked.includes(sessionIdOf(ended.access_token)),
+        'an old since means the whole window',
+      );
     });
 
     it('forgets a session once ACCESS_TOKEN_TTL has passed since it ended', async () => {
@@ -218,7 +231,7 @@ for (const kind of databaseKinds()) {
       await fixture.api.request('POST', '/user/logout', { token: pair.access_token });
       const listed = async () =>
         (await fixture.api.get<Feed>('/.well-known/revoked-sessions')).body.revoked.includes(
-          sidOf(pair),
+          sessionIdOf(pair.access_token),
         );
       assert.ok(await listed());
       const started = performance.now();
@@ -259,6 +272,6 @@ describe('REVOCATION_CHECK=false (only for measuring what the check costs)', () 
     });
     // Other services still learn of the ended session.
     const feed = await fixture.api.get<Feed>('/.well-known/revoked-sessions');
-    assert.ok(feed.body.revoked.includes(sidOf(pair)));
+    assert.ok(feed.body.revoked.includes(sessionIdOf(pair.access_token)));
   });
 });

@@ -3,19 +3,18 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import {
+  refreshCounterOf,
+  refreshSessionOf,
+  requirePrograms,
+  unavailable,
+  waitFor,
+} from '@seamless/testing';
 import { Api, type Reply } from '../support/http';
 import { spawnServer, type ServerProcess } from '../support/process';
 import { OwnMariaDb, OwnPostgres, postgresBinDir } from './support/daemons';
 import { Device, guardedLoop, Tally } from './support/load';
-import {
-  LONG,
-  counterOf,
-  onPath,
-  requirePrograms,
-  sessionOf,
-  since,
-  waitFor,
-} from './support/services';
+import { LONG, since } from './support/services';
 
 const SESSIONS = LONG ? 20 : 4;
 /** A request that takes longer than this while the database is down counts as a hang. */
@@ -45,16 +44,18 @@ const ENGINES: {
 }[] = [
   {
     name: 'MariaDB',
-    skip: requirePrograms(['mariadb-install-db', 'mariadbd'], onPath),
+    skip: requirePrograms(['mariadb-install-db', 'mariadbd']),
     create: () => OwnMariaDb.create(),
     shutdown: 'SIGTERM',
   },
   {
     name: 'PostgreSQL',
-    skip: requirePrograms(
-      ['initdb', 'postgres'],
+    // The server programs live outside PATH, in PostgreSQL's own folder.
+    skip: ['initdb', 'postgres'].every(
       (name) => pgBin !== undefined && existsSync(join(pgBin, name)),
-    ),
+    )
+      ? false
+      : unavailable('initdb and postgres not installed'),
     create: () => OwnPostgres.create(pgBin ?? ''),
     // SIGTERM is PostgreSQL's "smart" shutdown, which waits for every client to leave.
     shutdown: 'SIGINT',
@@ -162,7 +163,7 @@ for (const engine of ENGINES) {
           ['GET', '/user/sessions', { token: someone.access_token }],
           [
             'DELETE',
-            `/user/sessions/${sessionOf(devices[2].pair.refresh_token)}`,
+            `/user/sessions/${refreshSessionOf(devices[2].pair.refresh_token)}`,
             { token: someone.access_token },
           ],
           ['DELETE', '/user/sessions', { token: someone.access_token }],
@@ -241,7 +242,7 @@ for (const engine of ENGINES) {
         // retry (a lost answer) gets the same successor, never a second one.
         let ahead = 0;
         for (const device of devices) {
-          const sid = sessionOf(device.pair.refresh_token);
+          const sid = refreshSessionOf(device.pair.refresh_token);
           const [row] = await db.query<{ counter: number; revoked_at: string | null }>(
             'SELECT counter, revoked_at FROM sessions WHERE id = ?',
             [sid],
@@ -255,7 +256,7 @@ for (const engine of ENGINES) {
           ahead += row.counter - c;
           const first = await api.refresh(device.pair.refresh_token);
           assert.equal(first.status, 200);
-          assert.equal(counterOf(first.body.refresh_token), c + 1);
+          assert.equal(refreshCounterOf(first.body.refresh_token), c + 1);
           const twin = await api.refresh(device.pair.refresh_token);
           assert.equal(twin.status, 200);
           assert.equal(twin.body.refresh_token, first.body.refresh_token, 'one successor, no fork');

@@ -4,17 +4,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { requirePrograms, waitFor } from '@seamless/testing';
 import { Api } from '../support/http';
 import { spawnServer, type ServerProcess } from '../support/process';
 import { OwnRedis } from './support/daemons';
-import { LONG, onPath, requirePrograms, sharedKeys, since, waitFor } from './support/services';
+import { LONG, sharedKeys, since } from './support/services';
 
 const OUTAGES = LONG ? 5 : 1;
 const DOWN_MS = LONG ? 10_000 : 1_500;
 const WENT_AWAY = 'Redis unreachable: login rate limits are counted per instance until it returns';
 const CAME_BACK = 'Redis is back: login rate limits are shared again';
 
-const skip = requirePrograms(['redis-server'], onPath);
+const skip = requirePrograms(['redis-server']);
 
 /** How often `text` occurs in `haystack`. */
 const occurrences = (haystack: string, text: string) => haystack.split(text).length - 1;

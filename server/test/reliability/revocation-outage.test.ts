@@ -3,11 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Api, type TokenPair } from '../support/http';
+import { type TokenPair } from '@seamless/testing';
+import { requirePrograms, waitFor } from '@seamless/testing';
+import { Api } from '../support/http';
 import { spawnServer, type ServerProcess } from '../support/process';
 import { assertServed, waitUntilRefused } from '../support/revocation';
 import { OwnMariaDb, OwnRedis } from './support/daemons';
-import { LONG, onPath, requirePrograms, sharedKeys, since, waitFor } from './support/services';
+import { LONG, sharedKeys, since } from './support/services';
 
 const DOWN_MS = LONG ? 10_000 : 2_500;
 const PASSWORD = 'correct horse battery';
@@ -41,7 +43,7 @@ async function stopAll(instances: ServerProcess[]): Promise<void> {
 describe(
   'Redis away: revocations keep arriving through the database',
   {
-    skip: requirePrograms(['redis-server'], onPath),
+    skip: requirePrograms(['redis-server']),
   },
   () => {
     let redis: OwnRedis;
@@ -145,7 +147,7 @@ describe(
 describe(
   'database away: the guard answers from what it knows',
   {
-    skip: requirePrograms(['mariadb-install-db', 'mariadbd'], onPath),
+    skip: requirePrograms(['mariadb-install-db', 'mariadbd']),
   },
   () => {
     let db: OwnMariaDb;

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { requireEnv, sessionIdOf } from '@seamless/testing';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
-import { Api, decodeJwtPart, type TokenPair } from '../support/http';
+import { Api } from '../support/http';
 import { spawnServer, type ServerProcess } from '../support/process';
 import { assertServed, deleteUserWithCli, waitUntilRefused } from '../support/revocation';
-import { requireEnv, sharedKeys } from './support/services';
+import { sharedKeys } from './support/services';
 
 const PASSWORD = 'correct horse battery';
-const sidOf = (pair: TokenPair) => String(decodeJwtPart(pair.access_token, 1).sid);
 
 const variants = [
   {
@@ -91,7 +91,7 @@ for (const variant of variants) {
       await assertServed(both, there.access_token, 'before the revocation');
       assert.equal(
         (
-          await b.request('DELETE', `/user/sessions/${sidOf(there)}`, {
+          await b.request('DELETE', `/user/sessions/${sessionIdOf(there.access_token)}`, {
             token: here.access_token,
           })
         ).status,

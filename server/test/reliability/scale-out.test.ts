@@ -2,9 +2,16 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
-import { Api, decodeJwtPart, sleep, type TokenPair } from '../support/http';
+import {
+  refreshCounterOf,
+  requireEnv,
+  sessionIdOf,
+  sleep,
+  type TokenPair,
+} from '@seamless/testing';
+import { Api } from '../support/http';
 import { spawnServer, type ServerProcess } from '../support/process';
-import { LONG, counterOf, requireEnv, sharedKeys } from './support/services';
+import { LONG, sharedKeys } from './support/services';
 
 const CONCURRENT = LONG ? 200 : 50;
 const GRACE_SECONDS = 2;
@@ -50,7 +57,7 @@ for (const kind of servers) {
     });
 
     const sessionCounter = async (pair: TokenPair): Promise<number> => {
-      const sid = String(decodeJwtPart(pair.access_token, 1).sid);
+      const sid = sessionIdOf(pair.access_token);
       const [row] = await db.query<{ counter: number }>(
         'SELECT counter FROM sessions WHERE id = ?',
         [sid],
@@ -94,7 +101,7 @@ for (const kind of servers) {
       assert.equal(successors.size, 1, 'one resulting refresh token');
       assert.equal(await sessionCounter(pair), before + 1, 'the session advanced exactly once');
       const [next] = successors;
-      assert.equal(counterOf(next), before + 1);
+      assert.equal(refreshCounterOf(next), before + 1);
       assert.equal((await a.refresh(next)).status, 200, 'the successor works');
       t.diagnostic(
         JSON.stringify({
@@ -117,7 +124,7 @@ for (const kind of servers) {
         'the newest token dies too',
       );
       assert.equal((await b.refresh(second.refresh_token)).status, 401);
-      const sid = String(decodeJwtPart(first.access_token, 1).sid);
+      const sid = sessionIdOf(first.access_token);
       const [row] = await db.query<{ revoke_reason: string }>(
         'SELECT revoke_reason FROM sessions WHERE id = ?',
         [sid],

@@ -20,9 +20,8 @@ import { promisify } from 'node:util';
 import Redis from 'ioredis';
 import { createConnection } from 'mysql2/promise';
 import { Client } from 'pg';
+import { freePort, waitFor } from '@seamless/testing';
 import { positionalParameters } from '../../../src/database/placeholders';
-import { freePort } from '../../support/process';
-import { waitFor } from './services';
 
 /**
  * A database or cache server that belongs to one test alone, on a spare loopback port
