@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import {
   refreshCounterOf,
   refreshSessionOf,
@@ -10,9 +9,10 @@ import {
   unavailable,
   waitFor,
 } from '@seamless/testing';
-import { Api, type Reply } from '../support/http';
-import { spawnServer, type ServerProcess } from '../support/process';
+import type { Api, Reply } from '../support/http';
+import type { ServerProcess } from '../support/process';
 import { OwnMariaDb, OwnPostgres, postgresBinDir } from './support/daemons';
+import { deployment } from './support/deployment';
 import { Device, guardedLoop, Tally } from './support/load';
 import { LONG, since } from './support/services';
 
@@ -30,7 +30,7 @@ interface OwnDatabase {
   stop(signal: NodeJS.Signals): Promise<void>;
   freeze(): void;
   thaw(): void;
-  destroy(): Promise<void>;
+  drop(): Promise<void>;
   query<T>(sql: string, params?: unknown[]): Promise<T[]>;
 }
 
@@ -73,37 +73,30 @@ for (const engine of ENGINES) {
     : ['SIGKILL', engine.shutdown, 'SIGSTOP'];
 
   describe(`${engine.name} stopped under load`, { skip: engine.skip }, () => {
-    let db: OwnDatabase;
-    let server: ServerProcess;
-    let api: Api;
-    let dir: string;
-    const devices: Device[] = [];
-
-    before(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'seamless-outage-'));
-      db = await engine.create();
-      server = await spawnServer({
-        DATABASE_URL: db.url,
-        KEYS_FILE: join(dir, 'keys.json'),
+    const deployed = deployment({
+      size: 1,
+      database: engine.create,
+      env: {
         // Longer than an outage: a refresh whose answer was lost to the crash is retried inside it.
         REFRESH_REUSE_GRACE: '60s',
         LOGIN_MAX_ATTEMPTS: '1000',
-      });
-      api = new Api(server.url);
+      },
+    });
+    let db: OwnDatabase;
+    let server: ServerProcess;
+    let api: Api;
+    const devices: Device[] = [];
+
+    before(async () => {
+      db = deployed.db;
+      [server] = deployed.instances;
+      [api] = deployed.apis;
       await api.register('outage');
       for (let i = 0; i < SESSIONS; i++) {
         const reply = await api.login('outage', 'correct horse battery');
         assert.equal(reply.status, 200);
         devices.push(new Device(reply.body));
       }
-    });
-    after(async () => {
-      if (server?.child.exitCode === null) {
-        server.child.kill('SIGKILL');
-        await server.exited;
-      }
-      await db?.destroy();
-      rmSync(dir, { recursive: true, force: true });
     });
 
     /** A request that must answer within `withinMs`, whatever the database does. */

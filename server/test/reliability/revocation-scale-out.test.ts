@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { requireEnv, sessionIdOf } from '@seamless/testing';
-import { createTestDatabase, type TestDatabase } from '../support/databases';
-import { Api } from '../support/http';
-import { spawnServer, type ServerProcess } from '../support/process';
+import { createTestDatabase } from '../support/databases';
+import type { Api } from '../support/http';
 import { assertServed, deleteUserWithCli, waitUntilRefused } from '../support/revocation';
-import { sharedKeys } from './support/services';
+import { deployment } from './support/deployment';
 
 const PASSWORD = 'correct horse battery';
 
@@ -31,9 +30,16 @@ for (const variant of variants) {
   const skip = requireEnv(variant.required);
 
   describe(`two instances on one MariaDB ${variant.name}`, { skip }, () => {
-    let db: TestDatabase;
-    let env: Record<string, string>;
-    let instances: ServerProcess[] = [];
+    const deployed = deployment({
+      size: 2,
+      database: () => createTestDatabase('mariadb'),
+      env: {
+        // A second use of a rotated refresh token is theft at once.
+        REFRESH_REUSE_GRACE: '0',
+        LOGIN_MAX_ATTEMPTS: '1000',
+        ...variant.env(),
+      },
+    });
     let a: Api;
     let b: Api;
     let both: Api[];
@@ -42,31 +48,9 @@ for (const variant of variants) {
     /** Access tokens of sessions that did not. */
     const live: string[] = [];
 
-    before(async () => {
-      db = await createTestDatabase('mariadb');
-      env = {
-        ...(await sharedKeys()),
-        DATABASE_URL: db.url,
-        // A second use of a rotated refresh token is theft at once.
-        REFRESH_REUSE_GRACE: '0',
-        LOGIN_MAX_ATTEMPTS: '1000',
-        ...variant.env(),
-      };
-      // One first, so that the migrations run once; then the second.
-      instances = [await spawnServer(env)];
-      instances.push(await spawnServer(env));
-      a = new Api(instances[0].url);
-      b = new Api(instances[1].url);
+    before(() => {
+      [a, b] = deployed.apis;
       both = [a, b];
-    });
-    after(async () => {
-      for (const instance of instances) {
-        if (instance.child.exitCode === null) {
-          instance.child.kill('SIGTERM');
-          await instance.exited;
-        }
-      }
-      await db?.drop();
     });
 
     it('logout on one: refused on both within a second; the user’s other session works on both', async (t) => {
@@ -140,7 +124,7 @@ for (const variant of variants) {
     it('deleting the user with the operator command: refused on both', async (t) => {
       const doomed = await a.signedIn('so_deleted');
       await assertServed(both, doomed.access_token, 'before the deletion');
-      const cli = await deleteUserWithCli('so_deleted', env);
+      const cli = await deleteUserWithCli('so_deleted', deployed.env);
       assert.equal(cli.code, 0, cli.output);
       t.diagnostic(
         `refused after ${JSON.stringify(await waitUntilRefused(both, doomed.access_token))} ms`,
@@ -149,9 +133,7 @@ for (const variant of variants) {
     });
 
     it('an instance started afterwards refuses every ended session from its first request', async () => {
-      const late = await spawnServer(env);
-      instances.push(late);
-      const c = new Api(late.url);
+      const c = await deployed.start();
       for (const token of ended) {
         const reply = await c.get('/bbb', token);
         assert.equal(reply.status, 401);

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
+import { before, describe, it } from 'node:test';
 import {
   refreshCounterOf,
   requireEnv,
@@ -9,9 +8,10 @@ import {
   sleep,
   type TokenPair,
 } from '@seamless/testing';
-import { Api } from '../support/http';
-import { spawnServer, type ServerProcess } from '../support/process';
-import { LONG, sharedKeys } from './support/services';
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
+import type { Api } from '../support/http';
+import { deployment } from './support/deployment';
+import { LONG } from './support/services';
 
 const CONCURRENT = LONG ? 200 : 50;
 const GRACE_SECONDS = 2;
@@ -27,33 +27,25 @@ if (servers.length === 0) {
 
 for (const kind of servers) {
   describe(`two instances on one ${kind} database and one Redis`, { skip }, () => {
-    let db: TestDatabase;
-    let instances: ServerProcess[] = [];
-    let a: Api;
-    let b: Api;
-
-    before(async () => {
-      db = await createTestDatabase(kind);
-      const env = {
-        ...(await sharedKeys()),
-        DATABASE_URL: db.url,
+    const deployed = deployment({
+      size: 2,
+      // Both start at once on an empty database, as a fresh deployment of N replicas does:
+      // the schema and the demo user must come out once, and neither instance may fail.
+      together: true,
+      database: () => createTestDatabase(kind),
+      env: {
         REDIS_URL: process.env.TEST_REDIS_URL ?? '',
         REFRESH_REUSE_GRACE: `${GRACE_SECONDS}s`,
         LOGIN_MAX_ATTEMPTS: '3',
         LOGIN_WINDOW: '1m',
-      };
-      // Both start at once on an empty database, as a fresh deployment of N replicas does:
-      // the schema and the demo user must come out once, and neither instance may fail.
-      instances = await Promise.all([spawnServer(env), spawnServer(env)]);
-      a = new Api(instances[0].url);
-      b = new Api(instances[1].url);
+      },
     });
-    after(async () => {
-      for (const instance of instances) {
-        instance.child.kill('SIGTERM');
-        await instance.exited;
-      }
-      await db?.drop();
+    let db: TestDatabase;
+    let a: Api;
+    let b: Api;
+    before(() => {
+      db = deployed.db;
+      [a, b] = deployed.apis;
     });
 
     const sessionCounter = async (pair: TokenPair): Promise<number> => {

@@ -96,8 +96,8 @@ abstract class Daemon {
     }
   }
 
-  /** Stops it if needed and removes its files. */
-  async destroy(): Promise<void> {
+  /** Stops it if needed and removes its files, as a test database is dropped. */
+  async drop(): Promise<void> {
     await this.stop('SIGKILL');
     rmSync(this.dir, { recursive: true, force: true });
   }

@@ -19,3 +19,7 @@ export async function sharedKeys(): Promise<Record<string, string>> {
 export function since(start: number): number {
   return Math.round((performance.now() - start) * 10) / 10;
 }
+
+/** How often `text` occurs in `haystack`: a log line said once per outage, or more. */
+export const occurrences = (haystack: string, text: string): number =>
+  haystack.split(text).length - 1;
