@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { decodeJwtPart, sessionIdOf } from '@seamless/testing';
 import { createTestDatabase, databaseKinds, type TestDatabase } from './support/databases';
 import { Api } from './support/http';
-import { assertServed, deleteUserWithCli, waitUntilRefused } from './support/revocation';
+import { assertServed, playEnding, SESSION_ENDINGS, waitUntilRefused } from './support/revocation';
 import { serveFreshDatabase, startServer } from './support/server';
 
 const PASSWORD = 'correct horse battery';
@@ -23,111 +23,15 @@ for (const kind of databaseKinds()) {
       REFRESH_REUSE_GRACE: '0',
       LOGIN_MAX_ATTEMPTS: '1000',
     });
-    const api = () => [fixture.api];
 
-    it('logout: refused within a second; another session of the same user keeps working', async (t) => {
-      const pair = await fixture.api.signedIn('rev_logout');
-      const other = (await fixture.api.login('rev_logout', PASSWORD)).body;
-      await assertServed(api(), pair.access_token, 'before logout');
-      const reply = await fixture.api.request('POST', '/user/logout', { token: pair.access_token });
-      assert.equal(reply.status, 204);
-      t.diagnostic(
-        `refused after ${JSON.stringify(await waitUntilRefused(api(), pair.access_token))} ms`,
-      );
-      await assertServed(api(), other.access_token, 'the session that did not end');
-    });
-
-    it('revoking one session from the Sessions list: that device is refused, this one is not', async (t) => {
-      const here = await fixture.api.signedIn('rev_one');
-      const there = (await fixture.api.login('rev_one', PASSWORD)).body;
-      await assertServed(api(), there.access_token, 'before the revocation');
-      const reply = await fixture.api.request(
-        'DELETE',
-        `/user/sessions/${sessionIdOf(there.access_token)}`,
-        {
-          token: here.access_token,
-        },
-      );
-      assert.equal(reply.status, 204);
-      t.diagnostic(
-        `refused after ${JSON.stringify(await waitUntilRefused(api(), there.access_token))} ms`,
-      );
-      await assertServed(api(), here.access_token, 'the device that revoked');
-    });
-
-    it('signing out everywhere: every session of the user is refused, nobody else', async (t) => {
-      const a = await fixture.api.signedIn('rev_all');
-      const b = (await fixture.api.login('rev_all', PASSWORD)).body;
-      const stranger = await fixture.api.signedIn('rev_all_stranger');
-      await assertServed(api(), b.access_token, 'before sign-out everywhere');
-      const reply = await fixture.api.request('DELETE', '/user/sessions', {
-        token: a.access_token,
+    for (const ending of SESSION_ENDINGS) {
+      it(ending.name, async (t) => {
+        await playEnding(t, ending, [fixture.api], {
+          cliEnv: { DATABASE_URL: fixture.db.url, KEYS_FILE: fixture.server.keysFile },
+          db: fixture.db,
+        });
       });
-      assert.equal(reply.status, 204);
-      const ms = await Promise.all([
-        waitUntilRefused(api(), a.access_token),
-        waitUntilRefused(api(), b.access_token),
-      ]);
-      t.diagnostic(`refused after ${JSON.stringify(ms)} ms`);
-      await assertServed(api(), stranger.access_token, "another user's session");
-    });
-
-    it('a password change ends every other session', async (t) => {
-      const current = await fixture.api.signedIn('rev_password');
-      const elsewhere = (await fixture.api.login('rev_password', PASSWORD)).body;
-      await assertServed(api(), elsewhere.access_token, 'before the password change');
-      const reply = await fixture.api.request('POST', '/user/password', {
-        token: current.access_token,
-        json: { current_password: PASSWORD, new_password: 'a brand new passphrase' },
-      });
-      assert.equal(reply.status, 204, reply.text);
-      t.diagnostic(
-        `refused after ${JSON.stringify(await waitUntilRefused(api(), elsewhere.access_token))} ms`,
-      );
-      await assertServed(api(), current.access_token, 'the session that changed the password');
-      assert.equal((await fixture.api.refresh(elsewhere.refresh_token)).status, 401);
-      assert.equal((await fixture.api.refresh(current.refresh_token)).status, 200);
-      const [record] = await fixture.db.query<{ n: number | string }>(
-        'SELECT COUNT(*) AS n FROM session_revocations WHERE session_id = ?',
-        [sessionIdOf(elsewhere.access_token)],
-      );
-      assert.equal(Number(record?.n), 1, 'the ended session is recorded for the other instances');
-    });
-
-    it('reuse of a rotated refresh token: the thief and the victim are both refused', async (t) => {
-      const stolen = await fixture.api.signedIn('rev_reuse');
-      const rotated = await fixture.api.refresh(stolen.refresh_token);
-      assert.equal(rotated.status, 200);
-      await assertServed(api(), rotated.body.access_token, 'before the reuse');
-      assert.equal((await fixture.api.refresh(stolen.refresh_token)).status, 401);
-      const ms = await Promise.all([
-        waitUntilRefused(api(), rotated.body.access_token),
-        waitUntilRefused(api(), stolen.access_token),
-      ]);
-      t.diagnostic(`refused after ${JSON.stringify(ms)} ms`);
-    });
-
-    it('deleting the user with the operator command (another process): refused within a second', async (t) => {
-      const doomed = await fixture.api.signedIn('rev_deleted');
-      const stranger = await fixture.api.signedIn('rev_deleted_stranger');
-      await assertServed(api(), doomed.access_token, 'before the deletion');
-      const cli = await deleteUserWithCli('rev_deleted', {
-        DATABASE_URL: fixture.db.url,
-        KEYS_FILE: fixture.server.keysFile,
-      });
-      assert.equal(cli.code, 0, cli.output);
-      t.diagnostic(
-        `refused after ${JSON.stringify(await waitUntilRefused(api(), doomed.access_token))} ms`,
-      );
-      await assertServed(api(), stranger.access_token, "another user's session");
-      assert.equal((await fixture.api.login('rev_deleted', PASSWORD)).status, 401);
-      const again = await deleteUserWithCli('rev_deleted', {
-        DATABASE_URL: fixture.db.url,
-        KEYS_FILE: fixture.server.keysFile,
-      });
-      assert.equal(again.code, 1, 'an unknown user is an error');
-      assert.match(again.output, /no user named rev_deleted/);
-    });
+    }
   });
 
   describe(`an instance started after a revocation, on ${kind}`, () => {

@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { before, describe, it } from 'node:test';
-import { requireEnv, sessionIdOf } from '@seamless/testing';
+import { requireEnv } from '@seamless/testing';
 import { createTestDatabase } from '../support/databases';
 import type { Api } from '../support/http';
-import { assertServed, deleteUserWithCli, waitUntilRefused } from '../support/revocation';
+import { assertServed, playEnding, SESSION_ENDINGS } from '../support/revocation';
 import { deployment } from './support/deployment';
-
-const PASSWORD = 'correct horse battery';
 
 const variants = [
   {
@@ -53,84 +51,16 @@ for (const variant of variants) {
       both = [a, b];
     });
 
-    it('logout on one: refused on both within a second; the user’s other session works on both', async (t) => {
-      const pair = await a.signedIn('so_logout');
-      const other = (await b.login('so_logout', PASSWORD)).body;
-      await assertServed(both, pair.access_token, 'before logout');
-      assert.equal(
-        (await a.request('POST', '/user/logout', { token: pair.access_token })).status,
-        204,
-      );
-      t.diagnostic(
-        `refused after ${JSON.stringify(await waitUntilRefused(both, pair.access_token))} ms`,
-      );
-      await assertServed(both, other.access_token, 'the session that did not end');
-      ended.push(pair.access_token);
-      live.push(other.access_token);
-    });
-
-    it('revoking one session on one instance: refused on both; the revoking device works', async (t) => {
-      const here = await b.signedIn('so_one');
-      const there = (await a.login('so_one', PASSWORD)).body;
-      await assertServed(both, there.access_token, 'before the revocation');
-      assert.equal(
-        (
-          await b.request('DELETE', `/user/sessions/${sessionIdOf(there.access_token)}`, {
-            token: here.access_token,
-          })
-        ).status,
-        204,
-      );
-      t.diagnostic(
-        `refused after ${JSON.stringify(await waitUntilRefused(both, there.access_token))} ms`,
-      );
-      await assertServed(both, here.access_token, 'the revoking device');
-      ended.push(there.access_token);
-      live.push(here.access_token);
-    });
-
-    it('signing out everywhere on one: every session refused on both, another user unaffected', async (t) => {
-      const first = await a.signedIn('so_all');
-      const second = (await b.login('so_all', PASSWORD)).body;
-      const stranger = await b.signedIn('so_all_stranger');
-      await assertServed(both, first.access_token, 'before');
-      await assertServed(both, second.access_token, 'before');
-      assert.equal(
-        (await a.request('DELETE', '/user/sessions', { token: first.access_token })).status,
-        204,
-      );
-      const ms = await Promise.all([
-        waitUntilRefused(both, first.access_token),
-        waitUntilRefused(both, second.access_token),
-      ]);
-      t.diagnostic(`refused after ${JSON.stringify(ms)} ms`);
-      await assertServed(both, stranger.access_token, "another user's session");
-      ended.push(first.access_token, second.access_token);
-      live.push(stranger.access_token);
-    });
-
-    it('reuse detected on one instance: the session is refused on both', async (t) => {
-      const stolen = await a.signedIn('so_reuse');
-      const rotated = await b.refresh(stolen.refresh_token);
-      assert.equal(rotated.status, 200);
-      await assertServed(both, rotated.body.access_token, 'before the reuse');
-      assert.equal((await a.refresh(stolen.refresh_token)).status, 401);
-      t.diagnostic(
-        `refused after ${JSON.stringify(await waitUntilRefused(both, rotated.body.access_token))} ms`,
-      );
-      ended.push(rotated.body.access_token);
-    });
-
-    it('deleting the user with the operator command: refused on both', async (t) => {
-      const doomed = await a.signedIn('so_deleted');
-      await assertServed(both, doomed.access_token, 'before the deletion');
-      const cli = await deleteUserWithCli('so_deleted', deployed.env);
-      assert.equal(cli.code, 0, cli.output);
-      t.diagnostic(
-        `refused after ${JSON.stringify(await waitUntilRefused(both, doomed.access_token))} ms`,
-      );
-      ended.push(doomed.access_token);
-    });
+    for (const ending of SESSION_ENDINGS) {
+      it(`${ending.name} (ended on one instance, refused on both)`, async (t) => {
+        const outcome = await playEnding(t, ending, both, {
+          cliEnv: deployed.env,
+          db: deployed.db,
+        });
+        ended.push(...outcome.ended);
+        live.push(...outcome.live);
+      });
+    }
 
     it('an instance started afterwards refuses every ended session from its first request', async () => {
       const c = await deployed.start();
