@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { sessionIdOf, type TokenPair } from '@seamless/testing';
 import type { TestDatabase } from './databases';
 import type { Api } from './http';
+import { runToExit } from './process';
 
 /** The compiled operator command next to the compiled tests. */
 export const USERS_CLI = join(__dirname, '..', '..', 'src', 'users', 'users.cli.js');
@@ -51,20 +51,7 @@ export function deleteUserWithCli(
   username: string,
   env: Record<string, string>,
 ): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [USERS_CLI, 'delete', username], {
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
+  return runToExit(USERS_CLI, ['delete', username], env, 60_000);
 }
 
 const PASSWORD = 'correct horse battery';
