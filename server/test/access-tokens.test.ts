@@ -3,11 +3,12 @@ import { createHmac, createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
+import { decodeJwtPart, type TokenPair } from '@seamless/testing';
 import { loadConfig } from '../src/config/config';
 import { KeysService } from '../src/keys/keys.service';
 import { generateRefreshTokenSecret, generateSigningJwk } from '../src/keys/signing-keys';
 import { createTestDatabase } from './support/databases';
-import { Api, decodeJwtPart, type TokenPair } from './support/http';
+import { Api } from './support/http';
 import { serveFreshDatabase, startServer } from './support/server';
 
 const b64 = (value: unknown) =>

@@ -1,10 +1,11 @@
+import { sessionIdOf, sleep, type TokenPair } from '@seamless/testing';
 // Cookie mode: the refresh token of a browser session lives in an httpOnly cookie and
 // never in a body, and a page on another origin or site can do nothing with that cookie.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../src/config/config';
 import { databaseKinds, type TestDatabase } from './support/databases';
-import { Api, decodeJwtPart, sleep, type Reply, type TokenPair } from './support/http';
+import { Api, type Reply } from './support/http';
 import { RIGHT } from './support/limits';
 import { serveFreshDatabase } from './support/server';
 
@@ -103,7 +104,7 @@ async function sessionRow(
     revoked_at: unknown;
     revoke_reason: string | null;
   }>('SELECT counter, revoked_at, revoke_reason FROM sessions WHERE id = ?', [
-    decodeJwtPart(accessToken, 1).sid,
+    sessionIdOf(accessToken),
   ]);
   return {
     counter: Number(row.counter),
@@ -423,10 +424,10 @@ for (const kind of databaseKinds()) {
         '/user/sessions',
         elsewhere.access_token,
       );
-      const sid = decodeJwtPart(pair.access_token, 1).sid;
+      const sid = sessionIdOf(pair.access_token);
       assert.ok(sessions.body.some((s) => s.id === sid && !s.current));
 
-      const revoke = await fixture.api.request('DELETE', `/user/sessions/${String(sid)}`, {
+      const revoke = await fixture.api.request('DELETE', `/user/sessions/${sid}`, {
         token: elsewhere.access_token,
       });
 

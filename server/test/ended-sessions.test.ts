@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { sessionIdOf } from '@seamless/testing';
 import { SessionsService } from '../src/sessions/sessions.service';
 import { databaseKinds } from './support/databases';
-import { decodeJwtPart, type Reply, type TokenPair } from './support/http';
+import type { Reply } from './support/http';
 import { serveFreshDatabase, type ServerFixture } from './support/server';
 
 const PASSWORD = 'correct horse battery';
 const DAY = 24 * 60 * 60 * 1000;
-
-const sidOf = (pair: TokenPair) => String(decodeJwtPart(pair.access_token, 1).sid);
 
 /** Every route that manages sessions, called with one access token. */
 async function manageSessions(
@@ -49,14 +48,16 @@ for (const kind of databaseKinds()) {
       assert.equal(everywhere.status, 204);
       const fresh = (await api.login('victim', PASSWORD)).body;
 
-      assertAllRefused(await manageSessions(fixture, stolen.access_token, sidOf(fresh)));
+      assertAllRefused(
+        await manageSessions(fixture, stolen.access_token, sessionIdOf(fresh.access_token)),
+      );
 
       assert.equal((await api.refresh(fresh.refresh_token)).status, 200);
       const listed = await api.get<{ id: string }[]>('/user/sessions', fresh.access_token);
       assert.equal(listed.status, 200);
       assert.deepEqual(
         listed.body.map((s) => s.id),
-        [sidOf(fresh)],
+        [sessionIdOf(fresh.access_token)],
       );
     });
 
@@ -71,14 +72,18 @@ for (const kind of databaseKinds()) {
       );
       assert.equal(
         (
-          await api.request('DELETE', `/user/sessions/${sidOf(revoked)}`, {
+          await api.request('DELETE', `/user/sessions/${sessionIdOf(revoked.access_token)}`, {
             token: keeper.access_token,
           })
         ).status,
         204,
       );
-      assertAllRefused(await manageSessions(fixture, loggedOut.access_token, sidOf(keeper)));
-      assertAllRefused(await manageSessions(fixture, revoked.access_token, sidOf(keeper)));
+      assertAllRefused(
+        await manageSessions(fixture, loggedOut.access_token, sessionIdOf(keeper.access_token)),
+      );
+      assertAllRefused(
+        await manageSessions(fixture, revoked.access_token, sessionIdOf(keeper.access_token)),
+      );
       assert.equal((await api.refresh(keeper.refresh_token)).status, 200);
     });
 
@@ -86,9 +91,11 @@ for (const kind of databaseKinds()) {
       const pair = await fixture.api.signedIn('idler');
       await fixture.db.query('UPDATE sessions SET expires_at = ? WHERE id = ?', [
         Date.now() - 1000,
-        sidOf(pair),
+        sessionIdOf(pair.access_token),
       ]);
-      assertAllRefused(await manageSessions(fixture, pair.access_token, sidOf(pair)));
+      assertAllRefused(
+        await manageSessions(fixture, pair.access_token, sessionIdOf(pair.access_token)),
+      );
     });
 
     it('SESSION_MAX_AGE is 30 days by default: an older session neither refreshes nor manages sessions', async () => {
@@ -96,14 +103,16 @@ for (const kind of databaseKinds()) {
       const young = (await fixture.api.login('veteran', PASSWORD)).body;
       await fixture.db.query('UPDATE sessions SET created_at = ? WHERE id = ?', [
         Date.now() - 31 * DAY,
-        sidOf(old),
+        sessionIdOf(old.access_token),
       ]);
       await fixture.db.query('UPDATE sessions SET created_at = ? WHERE id = ?', [
         Date.now() - 29 * DAY,
-        sidOf(young),
+        sessionIdOf(young.access_token),
       ]);
       assert.equal((await fixture.api.refresh(old.refresh_token)).status, 401);
-      assertAllRefused(await manageSessions(fixture, old.access_token, sidOf(young)));
+      assertAllRefused(
+        await manageSessions(fixture, old.access_token, sessionIdOf(young.access_token)),
+      );
       assert.equal((await fixture.api.refresh(young.refresh_token)).status, 200);
     });
 
@@ -111,7 +120,7 @@ for (const kind of databaseKinds()) {
       const pairs = await Promise.all(
         ['reused-recent', 'reused-old', 'logout-recent', 'expired-recent'].map(async (name) => [
           name,
-          sidOf(await fixture.api.signedIn(name)),
+          sessionIdOf((await fixture.api.signedIn(name)).access_token),
         ]),
       );
       const sid = Object.fromEntries(pairs) as Record<string, string>;
@@ -144,7 +153,7 @@ for (const kind of databaseKinds()) {
       const old = await fixture.api.signedIn('ancient');
       await fixture.db.query('UPDATE sessions SET created_at = ? WHERE id = ?', [
         Date.now() - 400 * DAY,
-        sidOf(old),
+        sessionIdOf(old.access_token),
       ]);
       const refreshed = await fixture.api.refresh(old.refresh_token);
       assert.equal(refreshed.status, 200);

@@ -4,7 +4,7 @@ import { DomainError } from '../src/common/errors/domain-error';
 import { HashingQueue } from '../src/users/hashing-queue';
 import { PasswordHasher } from '../src/users/password-hasher';
 import { databaseKinds } from './support/databases';
-import { RIGHT } from './support/limits';
+import { loginLimit, RIGHT } from './support/limits';
 import { serveFreshDatabase } from './support/server';
 
 /** A task that runs until the test lets it finish: a slow hash whose end the test decides. */
@@ -152,11 +152,7 @@ async function until(condition: () => boolean): Promise<void> {
 
 for (const kind of databaseKinds()) {
   describe(`logins behind a slow hash on ${kind}`, () => {
-    const fixture = serveFreshDatabase(kind, {
-      LOGIN_QUEUE_TIMEOUT: '10m',
-      LOGIN_MAX_ATTEMPTS: '100',
-      LOGIN_WINDOW: '10m',
-    });
+    const fixture = serveFreshDatabase(kind, loginLimit(100, { LOGIN_QUEUE_TIMEOUT: '10m' }));
 
     it('are answered in the order they arrived', async () => {
       await fixture.api.register('in_turn', RIGHT);
@@ -194,11 +190,7 @@ for (const kind of databaseKinds()) {
 
   describe(`a full hashing queue on ${kind}`, () => {
     // A bound of 0: a login that finds every hashing thread busy is refused at once.
-    const fixture = serveFreshDatabase(kind, {
-      LOGIN_QUEUE_TIMEOUT: '0',
-      LOGIN_MAX_ATTEMPTS: '16',
-      LOGIN_WINDOW: '10m',
-    });
+    const fixture = serveFreshDatabase(kind, loginLimit(16, { LOGIN_QUEUE_TIMEOUT: '0' }));
 
     it('answers 503 with Retry-After, and a refused login does not count as an attempt', async () => {
       await fixture.api.register('queued', RIGHT);

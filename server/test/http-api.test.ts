@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { decodeJwtPart, sessionIdOf, type TokenPair } from '@seamless/testing';
 import { databaseKinds } from './support/databases';
-import { decodeJwtPart, type TokenPair } from './support/http';
 import type { SessionView } from '../src/sessions/sessions.service';
 import { serveFreshDatabase } from './support/server';
 
@@ -161,7 +161,7 @@ for (const kind of databaseKinds()) {
         assert.equal(sessions.body.length, 2);
         const current = sessions.body.filter((s) => s.current);
         assert.equal(current.length, 1);
-        assert.equal(current[0].id, decodeJwtPart(pair.access_token, 1).sid);
+        assert.equal(current[0].id, sessionIdOf(pair.access_token));
         assert.ok(sessions.body.some((s) => s.userAgent === 'Phone/1.0'));
         assert.ok(
           sessions.body.every(
@@ -195,8 +195,8 @@ for (const kind of databaseKinds()) {
         const mine = await fixture.api.signedIn('ivan');
         const other = await fixture.api.login('ivan', 'correct horse battery');
         const stranger = await fixture.api.signedIn('judy');
-        const otherSid = String(decodeJwtPart(other.body.access_token, 1).sid);
-        const strangerSid = String(decodeJwtPart(stranger.access_token, 1).sid);
+        const otherSid = sessionIdOf(other.body.access_token);
+        const strangerSid = sessionIdOf(stranger.access_token);
 
         assert.equal(
           (

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sessionIdOf } from '@seamless/testing';
 import { createTestDatabase, databaseKinds, type TestDatabase } from './support/databases';
-import { Api, decodeJwtPart } from './support/http';
+import { Api } from './support/http';
 import { startServer, type TestServer } from './support/server';
 
 const SESSIONS = 8;
@@ -43,7 +44,7 @@ if (databaseKinds().includes('postgres')) {
           assert.equal(new Set(replies.map((r) => r.body.refresh_token)).size, 1);
           const [row] = await db.query<{ counter: number }>(
             'SELECT counter FROM sessions WHERE id = ?',
-            [decodeJwtPart(t0.access_token, 1).sid],
+            [sessionIdOf(t0.access_token)],
           );
           assert.equal(Number(row.counter), 1);
         }

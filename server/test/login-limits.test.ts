@@ -2,32 +2,37 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../src/config/config';
 import { databaseKinds } from './support/databases';
-import { assertAtMostFiveChecked, burst, RIGHT } from './support/limits';
+import type { Api } from './support/http';
+import { BURST_LIMITS, itChecksAtMostFiveOfABurst, loginLimit, RIGHT } from './support/limits';
 import { runServerExpectingFailure } from './support/process';
 import { serveFreshDatabase } from './support/server';
 
 type ErrorBody = { statusCode: number; message: string; error: string };
 
+/**
+ * Fails three times as a new user, the i-th time with `headers(i)`, then tries the right
+ * password with an X-Forwarded-For that claims another client; resolves with that status.
+ */
+async function lockOutThenForge(
+  api: Api,
+  username: string,
+  headers: (attempt: number) => Record<string, string>,
+): Promise<number> {
+  await api.register(username, RIGHT);
+  for (let i = 0; i < 3; i++) {
+    assert.equal((await api.login(username, 'wrong password', headers(i))).status, 401);
+  }
+  const reply = await api.login(username, RIGHT, {
+    'x-forwarded-for': '203.0.113.77, 127.0.0.1',
+  });
+  return reply.status;
+}
+
 for (const kind of databaseKinds()) {
   describe(`login limits on ${kind}`, () => {
     describe('a parallel burst for one (username, address)', () => {
-      const fixture = serveFreshDatabase(kind, {
-        LOGIN_MAX_ATTEMPTS: '5',
-        LOGIN_WINDOW: '10m',
-        // On a machine busy enough to fill the hashing queue, a 503 would stand in for a
-        // 429 here; the queue has tests of its own.
-        LOGIN_QUEUE_TIMEOUT: '10m',
-      });
-
-      for (const rightAt of [0, 25, 49]) {
-        it(`checks at most LOGIN_MAX_ATTEMPTS passwords of 50, the right one at ${rightAt}`, async () => {
-          const username = `burst_${rightAt}`;
-          await fixture.api.register(username, RIGHT);
-          assertAtMostFiveChecked(await burst(fixture.api, username, rightAt), username);
-          // Once the window is spent, the right password alone is refused too.
-          assert.equal((await fixture.api.login(username, RIGHT)).status, 429);
-        });
-      }
+      const fixture = serveFreshDatabase(kind, BURST_LIMITS);
+      itChecksAtMostFiveOfABurst(fixture, 'burst');
 
       it('does not count a successful login against the limit', async () => {
         await fixture.api.register('often_back', RIGHT);
@@ -42,7 +47,7 @@ for (const kind of databaseKinds()) {
     });
 
     describe('username spellings', () => {
-      const fixture = serveFreshDatabase(kind, { LOGIN_MAX_ATTEMPTS: '3', LOGIN_WINDOW: '10m' });
+      const fixture = serveFreshDatabase(kind, loginLimit(3));
 
       it('a locked account stays locked under every other spelling of its name', async () => {
         for (let i = 0; i < 3; i++) {
@@ -84,12 +89,10 @@ for (const kind of databaseKinds()) {
     });
 
     describe('failed logins per address, across usernames', () => {
-      const fixture = serveFreshDatabase(kind, {
-        LOGIN_MAX_ATTEMPTS: '100',
-        LOGIN_IP_MAX_ATTEMPTS: '6',
-        LOGIN_WINDOW: '10m',
-        TRUST_PROXY: '1',
-      });
+      const fixture = serveFreshDatabase(
+        kind,
+        loginLimit(100, { LOGIN_IP_MAX_ATTEMPTS: '6', TRUST_PROXY: '1' }),
+      );
       const from = (address: string) => ({ 'x-forwarded-for': address });
 
       it('answers 429 with Retry-After once an address has failed LOGIN_IP_MAX_ATTEMPTS times', async () => {
@@ -144,11 +147,7 @@ for (const kind of databaseKinds()) {
     });
 
     describe('behind one proxy (TRUST_PROXY=1)', () => {
-      const fixture = serveFreshDatabase(kind, {
-        LOGIN_MAX_ATTEMPTS: '3',
-        LOGIN_WINDOW: '10m',
-        TRUST_PROXY: '1',
-      });
+      const fixture = serveFreshDatabase(kind, loginLimit(3, { TRUST_PROXY: '1' }));
 
       it('takes the rightmost X-Forwarded-For entry: rotating the left part does not escape the limit', async () => {
         await fixture.api.register('behind_proxy', RIGHT);
@@ -168,32 +167,16 @@ for (const kind of databaseKinds()) {
       });
 
       it('a user locked from an address stays locked whatever the client adds to the left', async () => {
-        await fixture.api.register('locked_here', RIGHT);
-        for (let i = 0; i < 3; i++) {
-          assert.equal((await fixture.api.login('locked_here', 'wrong password')).status, 401);
-        }
-        const reply = await fixture.api.login('locked_here', RIGHT, {
-          'x-forwarded-for': '203.0.113.77, 127.0.0.1',
-        });
-        assert.equal(reply.status, 429);
+        assert.equal(await lockOutThenForge(fixture.api, 'locked_here', () => ({})), 429);
       });
     });
 
     describe('without a trusted proxy (the default)', () => {
-      const fixture = serveFreshDatabase(kind, { LOGIN_MAX_ATTEMPTS: '3', LOGIN_WINDOW: '10m' });
+      const fixture = serveFreshDatabase(kind, loginLimit(3));
 
       it('ignores X-Forwarded-For', async () => {
-        await fixture.api.register('no_proxy', RIGHT);
-        for (let i = 0; i < 3; i++) {
-          const reply = await fixture.api.login('no_proxy', 'wrong password', {
-            'x-forwarded-for': `203.0.113.${i + 1}`,
-          });
-          assert.equal(reply.status, 401);
-        }
-        const reply = await fixture.api.login('no_proxy', RIGHT, {
-          'x-forwarded-for': '203.0.113.77, 127.0.0.1',
-        });
-        assert.equal(reply.status, 429);
+        const forged = (i: number) => ({ 'x-forwarded-for': `203.0.113.${i + 1}` });
+        assert.equal(await lockOutThenForge(fixture.api, 'no_proxy', forged), 429);
       });
     });
 

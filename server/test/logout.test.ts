@@ -1,9 +1,9 @@
+import { type TokenPair } from '@seamless/testing';
 // POST /user/logout with the session's refresh token instead of a live access token:
 // a client whose access token has expired signs out without refreshing first.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { databaseKinds } from './support/databases';
-import type { TokenPair } from './support/http';
 import { serveFreshDatabase } from './support/server';
 
 for (const kind of databaseKinds()) {

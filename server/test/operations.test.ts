@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import { decodeJwtPart, sleep } from '@seamless/testing';
 import { loadConfig } from '../src/config/config';
 import { generateRefreshTokenSecret, generateSigningJwk } from '../src/keys/signing-keys';
-import { Api, decodeJwtPart, sleep } from './support/http';
+import { Api } from './support/http';
 import { runServerExpectingFailure, spawnServer } from './support/process';
 import { startServer } from './support/server';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { databaseKinds } from './support/databases';
-import { RIGHT } from './support/limits';
+import { loginLimit, RIGHT } from './support/limits';
 import { serveFreshDatabase } from './support/server';
 
 type ErrorBody = { statusCode: number; message: string; error: string };
@@ -73,7 +73,7 @@ for (const kind of databaseKinds()) {
     });
 
     describe('POST /user/password', () => {
-      const fixture = serveFreshDatabase(kind, { LOGIN_MAX_ATTEMPTS: '3', LOGIN_WINDOW: '10m' });
+      const fixture = serveFreshDatabase(kind, loginLimit(3));
       const change = (token: string | undefined, body: unknown) =>
         fixture.api.request<ErrorBody>('POST', '/user/password', { token, json: body });
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { sessionIdOf, type TokenPair } from '@seamless/testing';
 import { databaseKinds } from './support/databases';
-import { decodeJwtPart, type Reply, type TokenPair } from './support/http';
+import type { Reply } from './support/http';
 import { rawRequest } from './support/raw-http';
 import { serveFreshDatabase } from './support/server';
 
@@ -60,7 +61,7 @@ for (const kind of databaseKinds()) {
     describe('HEAD', () => {
       it('HEAD /user/refresh?refresh_token= (a link prefetcher) neither rotates the token nor ends the session', async () => {
         const pair = await fixture.api.signedIn('prefetched');
-        const sid = String(decodeJwtPart(pair.access_token, 1).sid);
+        const sid = sessionIdOf(pair.access_token);
         const head = await fixture.api.request(
           'HEAD',
           `/user/refresh?refresh_token=${encodeURIComponent(pair.refresh_token)}`,

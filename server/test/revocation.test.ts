@@ -3,13 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { decodeJwtPart, sessionIdOf } from '@seamless/testing';
 import { createTestDatabase, databaseKinds, type TestDatabase } from './support/databases';
-import { Api, decodeJwtPart, type TokenPair } from './support/http';
-import { assertServed, deleteUserWithCli, waitUntilRefused } from './support/revocation';
+import { Api } from './support/http';
+import { assertServed, playEnding, SESSION_ENDINGS, waitUntilRefused } from './support/revocation';
 import { serveFreshDatabase, startServer } from './support/server';
 
 const PASSWORD = 'correct horse battery';
-const sidOf = (pair: TokenPair) => String(decodeJwtPart(pair.access_token, 1).sid);
 
 interface Feed {
   revoked: string[];
@@ -23,107 +23,15 @@ for (const kind of databaseKinds()) {
       REFRESH_REUSE_GRACE: '0',
       LOGIN_MAX_ATTEMPTS: '1000',
     });
-    const api = () => [fixture.api];
 
-    it('logout: refused within a second; another session of the same user keeps working', async (t) => {
-      const pair = await fixture.api.signedIn('rev_logout');
-      const other = (await fixture.api.login('rev_logout', PASSWORD)).body;
-      await assertServed(api(), pair.access_token, 'before logout');
-      const reply = await fixture.api.request('POST', '/user/logout', { token: pair.access_token });
-      assert.equal(reply.status, 204);
-      t.diagnostic(
-        `refused after ${JSON.stringify(await waitUntilRefused(api(), pair.access_token))} ms`,
-      );
-      await assertServed(api(), other.access_token, 'the session that did not end');
-    });
-
-    it('revoking one session from the Sessions list: that device is refused, this one is not', async (t) => {
-      const here = await fixture.api.signedIn('rev_one');
-      const there = (await fixture.api.login('rev_one', PASSWORD)).body;
-      await assertServed(api(), there.access_token, 'before the revocation');
-      const reply = await fixture.api.request('DELETE', `/user/sessions/${sidOf(there)}`, {
-        token: here.access_token,
+    for (const ending of SESSION_ENDINGS) {
+      it(ending.name, async (t) => {
+        await playEnding(t, ending, [fixture.api], {
+          cliEnv: { DATABASE_URL: fixture.db.url, KEYS_FILE: fixture.server.keysFile },
+          db: fixture.db,
+        });
       });
-      assert.equal(reply.status, 204);
-      t.diagnostic(
-        `refused after ${JSON.stringify(await waitUntilRefused(api(), there.access_token))} ms`,
-      );
-      await assertServed(api(), here.access_token, 'the device that revoked');
-    });
-
-    it('signing out everywhere: every session of the user is refused, nobody else', async (t) => {
-      const a = await fixture.api.signedIn('rev_all');
-      const b = (await fixture.api.login('rev_all', PASSWORD)).body;
-      const stranger = await fixture.api.signedIn('rev_all_stranger');
-      await assertServed(api(), b.access_token, 'before sign-out everywhere');
-      const reply = await fixture.api.request('DELETE', '/user/sessions', {
-        token: a.access_token,
-      });
-      assert.equal(reply.status, 204);
-      const ms = await Promise.all([
-        waitUntilRefused(api(), a.access_token),
-        waitUntilRefused(api(), b.access_token),
-      ]);
-      t.diagnostic(`refused after ${JSON.stringify(ms)} ms`);
-      await assertServed(api(), stranger.access_token, "another user's session");
-    });
-
-    it('a password change ends every other session', async (t) => {
-      const current = await fixture.api.signedIn('rev_password');
-      const elsewhere = (await fixture.api.login('rev_password', PASSWORD)).body;
-      await assertServed(api(), elsewhere.access_token, 'before the password change');
-      const reply = await fixture.api.request('POST', '/user/password', {
-        token: current.access_token,
-        json: { current_password: PASSWORD, new_password: 'a brand new passphrase' },
-      });
-      assert.equal(reply.status, 204, reply.text);
-      t.diagnostic(
-        `refused after ${JSON.stringify(await waitUntilRefused(api(), elsewhere.access_token))} ms`,
-      );
-      await assertServed(api(), current.access_token, 'the session that changed the password');
-      assert.equal((await fixture.api.refresh(elsewhere.refresh_token)).status, 401);
-      assert.equal((await fixture.api.refresh(current.refresh_token)).status, 200);
-      const [record] = await fixture.db.query<{ n: number | string }>(
-        'SELECT COUNT(*) AS n FROM session_revocations WHERE session_id = ?',
-        [sidOf(elsewhere)],
-      );
-      assert.equal(Number(record?.n), 1, 'the ended session is recorded for the other instances');
-    });
-
-    it('reuse of a rotated refresh token: the thief and the victim are both refused', async (t) => {
-      const stolen = await fixture.api.signedIn('rev_reuse');
-      const rotated = await fixture.api.refresh(stolen.refresh_token);
-      assert.equal(rotated.status, 200);
-      await assertServed(api(), rotated.body.access_token, 'before the reuse');
-      assert.equal((await fixture.api.refresh(stolen.refresh_token)).status, 401);
-      const ms = await Promise.all([
-        waitUntilRefused(api(), rotated.body.access_token),
-        waitUntilRefused(api(), stolen.access_token),
-      ]);
-      t.diagnostic(`refused after ${JSON.stringify(ms)} ms`);
-    });
-
-    it('deleting the user with the operator command (another process): refused within a second', async (t) => {
-      const doomed = await fixture.api.signedIn('rev_deleted');
-      const stranger = await fixture.api.signedIn('rev_deleted_stranger');
-      await assertServed(api(), doomed.access_token, 'before the deletion');
-      const cli = await deleteUserWithCli('rev_deleted', {
-        DATABASE_URL: fixture.db.url,
-        KEYS_FILE: fixture.server.keysFile,
-      });
-      assert.equal(cli.code, 0, cli.output);
-      t.diagnostic(
-        `refused after ${JSON.stringify(await waitUntilRefused(api(), doomed.access_token))} ms`,
-      );
-      await assertServed(api(), stranger.access_token, "another user's session");
-      assert.equal((await fixture.api.login('rev_deleted', PASSWORD)).status, 401);
-      const again = await deleteUserWithCli('rev_deleted', {
-        DATABASE_URL: fixture.db.url,
-        KEYS_FILE: fixture.server.keysFile,
-      });
-      assert.equal(again.code, 1, 'an unknown user is an error');
-      assert.match(again.output, /no user named rev_deleted/);
-    });
+    }
   });
 
   describe(`an instance started after a revocation, on ${kind}`, () => {
@@ -195,8 +103,11 @@ for (const kind of databaseKinds()) {
       assert.equal(reply.status, 200);
       assert.equal(reply.headers.get('cache-control'), 'public, max-age=1');
       assert.deepEqual(Object.keys(reply.body).sort(), ['revoked', 'until']);
-      assert.ok(reply.body.revoked.includes(sidOf(ended)));
-      assert.ok(!reply.body.revoked.includes(sidOf(live)), 'a live session is not listed');
+      assert.ok(reply.body.revoked.includes(sessionIdOf(ended.access_token)));
+      assert.ok(
+        !reply.body.revoked.includes(sessionIdOf(live.access_token)),
+        'a live session is not listed',
+      );
       assert.ok(reply.body.revoked.every((id) => typeof id === 'string'));
       assert.ok(Number.isSafeInteger(reply.body.until));
       assert.ok(reply.body.until >= before - 5000 && reply.body.until <= Date.now() + 1000);
@@ -204,13 +115,19 @@ for (const kind of databaseKinds()) {
       const since = await fixture.api.get<Feed>(
         `/.well-known/revoked-sessions?since=${before - 1000}`,
       );
-      assert.ok(since.body.revoked.includes(sidOf(ended)), 'ended at or after since');
+      assert.ok(
+        since.body.revoked.includes(sessionIdOf(ended.access_token)),
+        'ended at or after since',
+      );
       const later = await fixture.api.get<Feed>(
         `/.well-known/revoked-sessions?since=${Date.now() + 60_000}`,
       );
       assert.deepEqual(later.body.revoked, [], 'nothing ended after since');
       const old = await fixture.api.get<Feed>('/.well-known/revoked-sessions?since=0');
-      assert.ok(old.body.revoked.includes(sidOf(ended)), 'an old since means the whole window');
+      assert.ok(
+        old.body.revoked.includes(sessionIdOf(ended.access_token)),
+        'an old since means the whole window',
+      );
     });
 
     it('forgets a session once ACCESS_TOKEN_TTL has passed since it ended', async () => {
@@ -218,7 +135,7 @@ for (const kind of databaseKinds()) {
       await fixture.api.request('POST', '/user/logout', { token: pair.access_token });
       const listed = async () =>
         (await fixture.api.get<Feed>('/.well-known/revoked-sessions')).body.revoked.includes(
-          sidOf(pair),
+          sessionIdOf(pair.access_token),
         );
       assert.ok(await listed());
       const started = performance.now();
@@ -259,6 +176,6 @@ describe('REVOCATION_CHECK=false (only for measuring what the check costs)', () 
     });
     // Other services still learn of the ended session.
     const feed = await fixture.api.get<Feed>('/.well-known/revoked-sessions');
-    assert.ok(feed.body.revoked.includes(sidOf(pair)));
+    assert.ok(feed.body.revoked.includes(sessionIdOf(pair.access_token)));
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { sessionIdOf, sleep, type TokenPair } from '@seamless/testing';
 import { databaseKinds } from './support/databases';
-import { decodeJwtPart, sleep, type TokenPair } from './support/http';
 import { serveFreshDatabase } from './support/server';
 
 const GRACE_MS = 1500;
@@ -41,7 +41,7 @@ for (const kind of databaseKinds()) {
       assert.equal((await fixture.api.refresh(t1.refresh_token)).status, 401);
       const [row] = await fixture.db.query<{ revoke_reason: string }>(
         'SELECT revoke_reason FROM sessions WHERE id = ?',
-        [decodeJwtPart(t0.access_token, 1).sid],
+        [sessionIdOf(t0.access_token)],
       );
       assert.equal(row.revoke_reason, 'reuse');
     });
@@ -61,7 +61,7 @@ for (const kind of databaseKinds()) {
       assert.notEqual(next, t0.refresh_token);
       const [row] = await fixture.db.query<{ counter: number }>(
         'SELECT counter FROM sessions WHERE id = ?',
-        [decodeJwtPart(t0.access_token, 1).sid],
+        [sessionIdOf(t0.access_token)],
       );
       assert.equal(Number(row.counter), 1);
       assert.equal((await fixture.api.refresh(next)).status, 200);

@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
+import { decodeJwtPart, sessionIdOf, type TokenPair } from '@seamless/testing';
 import { SecurityEvents } from '../src/logging/security-events';
 import { createTestDatabase, databaseKinds, type TestDatabase } from './support/databases';
-import { Api, decodeJwtPart, type TokenPair } from './support/http';
+import { Api } from './support/http';
 import { spawnServer, type ServerProcess } from './support/process';
 
 const PASSWORD = 'the watched passphrase';
@@ -22,8 +23,6 @@ interface LogLine {
   ip?: string | null;
   [field: string]: unknown;
 }
-
-const sidOf = (pair: TokenPair) => String(decodeJwtPart(pair.access_token, 1).sid);
 
 function parseLines(output: string): LogLine[] {
   return output
@@ -76,21 +75,25 @@ for (const kind of databaseKinds()) {
         assert.equal(rotated.status, 200);
         keep(rotated.body);
         assert.equal((await api.refresh(watched.refresh_token)).status, 401);
-        expected.refresh_reuse = [{ userId, sessionId: sidOf(watched) }];
+        expected.refresh_reuse = [{ userId, sessionId: sessionIdOf(watched.access_token) }];
 
         // The owner ends one session from another device, then every session.
         const phone = keep(await api.signedIn('owner', PASSWORD));
         const owner = Number(decodeJwtPart(phone.access_token, 1).sub);
         const laptop = keep((await api.login('owner', PASSWORD)).body);
-        const one = await api.request('DELETE', `/user/sessions/${sidOf(laptop)}`, {
-          token: phone.access_token,
-        });
+        const one = await api.request(
+          'DELETE',
+          `/user/sessions/${sessionIdOf(laptop.access_token)}`,
+          {
+            token: phone.access_token,
+          },
+        );
         assert.equal(one.status, 204);
         const all = await api.request('DELETE', '/user/sessions', { token: phone.access_token });
         assert.equal(all.status, 204);
         expected.session_revoked = [
-          { userId: owner, sessionId: sidOf(phone) },
-          { userId: owner, sessionId: sidOf(phone) },
+          { userId: owner, sessionId: sessionIdOf(phone.access_token) },
+          { userId: owner, sessionId: sessionIdOf(phone.access_token) },
         ];
       } finally {
         server.child.kill('SIGTERM');

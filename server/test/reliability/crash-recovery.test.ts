@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { freePort, refreshCounterOf, refreshSessionOf } from '@seamless/testing';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
 import { Api } from '../support/http';
-import { freePort, spawnServer, type ServerProcess } from '../support/process';
+import { spawnServer, type ServerProcess } from '../support/process';
 import { Device, Tally } from './support/load';
-import { LONG, counterOf, sessionOf, sharedKeys, since } from './support/services';
+import { LONG, sharedKeys, since } from './support/services';
 
 const USERS = LONG ? 10 : 4;
 const SESSIONS_PER_USER = LONG ? 10 : 5;
@@ -70,7 +71,7 @@ for (const kind of databaseKinds()) {
 
         let committedButUnanswered = 0;
         for (const device of devices) {
-          const sid = sessionOf(device.pair.refresh_token);
+          const sid = refreshSessionOf(device.pair.refresh_token);
           const rows = await db.query<{ counter: number; revoked_at: unknown }>(
             'SELECT counter, revoked_at FROM sessions WHERE id = ?',
             [sid],
@@ -89,7 +90,7 @@ for (const kind of databaseKinds()) {
 
           const next = await after.refresh(device.pair.refresh_token);
           assert.equal(next.status, 200, "the client's last token works");
-          assert.equal(counterOf(next.body.refresh_token), c + 1);
+          assert.equal(refreshCounterOf(next.body.refresh_token), c + 1);
           const twin = await after.refresh(device.pair.refresh_token);
           assert.equal(
             twin.body.refresh_token,

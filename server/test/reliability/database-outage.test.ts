@@ -1,21 +1,20 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { Api, type Reply } from '../support/http';
-import { spawnServer, type ServerProcess } from '../support/process';
-import { OwnMariaDb, OwnPostgres, postgresBinDir } from './support/daemons';
-import { Device, guardedLoop, Tally } from './support/load';
+import { before, describe, it } from 'node:test';
 import {
-  LONG,
-  counterOf,
-  onPath,
+  refreshCounterOf,
+  refreshSessionOf,
   requirePrograms,
-  sessionOf,
-  since,
+  unavailable,
   waitFor,
-} from './support/services';
+} from '@seamless/testing';
+import type { Api, Reply } from '../support/http';
+import type { ServerProcess } from '../support/process';
+import { OwnMariaDb, OwnPostgres, postgresBinDir } from './support/daemons';
+import { deployment } from './support/deployment';
+import { Device, guardedLoop, Tally } from './support/load';
+import { LONG, since } from './support/services';
 
 const SESSIONS = LONG ? 20 : 4;
 /** A request that takes longer than this while the database is down counts as a hang. */
@@ -31,7 +30,7 @@ interface OwnDatabase {
   stop(signal: NodeJS.Signals): Promise<void>;
   freeze(): void;
   thaw(): void;
-  destroy(): Promise<void>;
+  drop(): Promise<void>;
   query<T>(sql: string, params?: unknown[]): Promise<T[]>;
 }
 
@@ -45,16 +44,18 @@ const ENGINES: {
 }[] = [
   {
     name: 'MariaDB',
-    skip: requirePrograms(['mariadb-install-db', 'mariadbd'], onPath),
+    skip: requirePrograms(['mariadb-install-db', 'mariadbd']),
     create: () => OwnMariaDb.create(),
     shutdown: 'SIGTERM',
   },
   {
     name: 'PostgreSQL',
-    skip: requirePrograms(
-      ['initdb', 'postgres'],
+    // The server programs live outside PATH, in PostgreSQL's own folder.
+    skip: ['initdb', 'postgres'].every(
       (name) => pgBin !== undefined && existsSync(join(pgBin, name)),
-    ),
+    )
+      ? false
+      : unavailable('initdb and postgres not installed'),
     create: () => OwnPostgres.create(pgBin ?? ''),
     // SIGTERM is PostgreSQL's "smart" shutdown, which waits for every client to leave.
     shutdown: 'SIGINT',
@@ -72,37 +73,30 @@ for (const engine of ENGINES) {
     : ['SIGKILL', engine.shutdown, 'SIGSTOP'];
 
   describe(`${engine.name} stopped under load`, { skip: engine.skip }, () => {
-    let db: OwnDatabase;
-    let server: ServerProcess;
-    let api: Api;
-    let dir: string;
-    const devices: Device[] = [];
-
-    before(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'seamless-outage-'));
-      db = await engine.create();
-      server = await spawnServer({
-        DATABASE_URL: db.url,
-        KEYS_FILE: join(dir, 'keys.json'),
+    const deployed = deployment({
+      size: 1,
+      database: engine.create,
+      env: {
         // Longer than an outage: a refresh whose answer was lost to the crash is retried inside it.
         REFRESH_REUSE_GRACE: '60s',
         LOGIN_MAX_ATTEMPTS: '1000',
-      });
-      api = new Api(server.url);
+      },
+    });
+    let db: OwnDatabase;
+    let server: ServerProcess;
+    let api: Api;
+    const devices: Device[] = [];
+
+    before(async () => {
+      db = deployed.db;
+      [server] = deployed.instances;
+      [api] = deployed.apis;
       await api.register('outage');
       for (let i = 0; i < SESSIONS; i++) {
         const reply = await api.login('outage', 'correct horse battery');
         assert.equal(reply.status, 200);
         devices.push(new Device(reply.body));
       }
-    });
-    after(async () => {
-      if (server?.child.exitCode === null) {
-        server.child.kill('SIGKILL');
-        await server.exited;
-      }
-      await db?.destroy();
-      rmSync(dir, { recursive: true, force: true });
     });
 
     /** A request that must answer within `withinMs`, whatever the database does. */
@@ -162,7 +156,7 @@ for (const engine of ENGINES) {
           ['GET', '/user/sessions', { token: someone.access_token }],
           [
             'DELETE',
-            `/user/sessions/${sessionOf(devices[2].pair.refresh_token)}`,
+            `/user/sessions/${refreshSessionOf(devices[2].pair.refresh_token)}`,
             { token: someone.access_token },
           ],
           ['DELETE', '/user/sessions', { token: someone.access_token }],
@@ -241,7 +235,7 @@ for (const engine of ENGINES) {
         // retry (a lost answer) gets the same successor, never a second one.
         let ahead = 0;
         for (const device of devices) {
-          const sid = sessionOf(device.pair.refresh_token);
+          const sid = refreshSessionOf(device.pair.refresh_token);
           const [row] = await db.query<{ counter: number; revoked_at: string | null }>(
             'SELECT counter, revoked_at FROM sessions WHERE id = ?',
             [sid],
@@ -255,7 +249,7 @@ for (const engine of ENGINES) {
           ahead += row.counter - c;
           const first = await api.refresh(device.pair.refresh_token);
           assert.equal(first.status, 200);
-          assert.equal(counterOf(first.body.refresh_token), c + 1);
+          assert.equal(refreshCounterOf(first.body.refresh_token), c + 1);
           const twin = await api.refresh(device.pair.refresh_token);
           assert.equal(twin.status, 200);
           assert.equal(twin.body.refresh_token, first.body.refresh_token, 'one successor, no fork');

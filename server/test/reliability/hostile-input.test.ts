@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { createHmac, createPublicKey, generateKeyPairSync, type JsonWebKey } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
+import { decodeJwtPart, type TokenPair } from '@seamless/testing';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
-import { Api, decodeJwtPart, type TokenPair } from '../support/http';
+import { Api } from '../support/http';
 import { startServer, type TestServer } from '../support/server';
 import { LONG } from './support/services';
 

@@ -1,57 +1,29 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { Api } from '../support/http';
-import { spawnServer, type ServerProcess } from '../support/process';
-import { OwnRedis } from './support/daemons';
-import { LONG, onPath, requirePrograms, sharedKeys, since, waitFor } from './support/services';
+import { before, describe, it } from 'node:test';
+import { requirePrograms, waitFor } from '@seamless/testing';
+import type { Api } from '../support/http';
+import { deployment } from './support/deployment';
+import { LONG, occurrences, since } from './support/services';
 
 const OUTAGES = LONG ? 5 : 1;
 const DOWN_MS = LONG ? 10_000 : 1_500;
 const WENT_AWAY = 'Redis unreachable: login rate limits are counted per instance until it returns';
 const CAME_BACK = 'Redis is back: login rate limits are shared again';
 
-const skip = requirePrograms(['redis-server'], onPath);
-
-/** How often `text` occurs in `haystack`. */
-const occurrences = (haystack: string, text: string) => haystack.split(text).length - 1;
+const skip = requirePrograms(['redis-server']);
 
 describe('Redis stopped and started again', { skip }, () => {
-  let redis: OwnRedis;
-  let dir: string;
-  let instances: ServerProcess[] = [];
+  // One SQLite file is enough here: what is shared through Redis is the login limit.
+  const deployed = deployment({
+    size: 2,
+    ownRedis: true,
+    env: { LOGIN_MAX_ATTEMPTS: '3', LOGIN_WINDOW: '1m', LOG_LEVEL: 'info' },
+  });
   let a: Api;
   let b: Api;
-
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'seamless-redis-outage-'));
-    redis = await OwnRedis.create();
-    const env = {
-      ...(await sharedKeys()),
-      // One SQLite file is enough here: what is shared through Redis is the login limit.
-      DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`,
-      KEYS_FILE: join(dir, 'keys.json'),
-      REDIS_URL: redis.url,
-      LOGIN_MAX_ATTEMPTS: '3',
-      LOGIN_WINDOW: '1m',
-      LOG_LEVEL: 'info',
-    };
-    instances = [await spawnServer(env), await spawnServer(env)];
-    a = new Api(instances[0].url);
-    b = new Api(instances[1].url);
-  });
-  after(async () => {
-    for (const instance of instances) {
-      if (instance.child.exitCode === null) {
-        instance.child.kill('SIGTERM');
-        await instance.exited;
-      }
-    }
-    await redis?.destroy();
-    rmSync(dir, { recursive: true, force: true });
+  before(() => {
+    [a, b] = deployed.apis;
   });
 
   /** Fails three times on `first`, then tries the right password on `second`. */
@@ -74,7 +46,7 @@ describe('Redis stopped and started again', { skip }, () => {
       assert.equal(await lockOutAttempt(a, b), 429, 'shared before the outage');
 
       const down = performance.now();
-      await redis.stop('SIGKILL');
+      await deployed.redis.stop('SIGKILL');
       const pair = await a.login('guang', '123456');
       assert.equal(pair.status, 200, 'a login while Redis is down');
       const firstLoginMs = since(down);
@@ -86,7 +58,7 @@ describe('Redis stopped and started again', { skip }, () => {
       if (elapsed < DOWN_MS) {
         await new Promise((resolve) => setTimeout(resolve, DOWN_MS - elapsed));
       }
-      for (const instance of instances) {
+      for (const instance of deployed.instances) {
         await waitFor(
           'the log to say Redis went away',
           () => instance.output().includes(WENT_AWAY),
@@ -95,8 +67,8 @@ describe('Redis stopped and started again', { skip }, () => {
       }
 
       const restarted = performance.now();
-      await redis.start();
-      for (const instance of instances) {
+      await deployed.redis.start();
+      for (const instance of deployed.instances) {
         await waitFor(
           'the log to say Redis is back',
           () => occurrences(instance.output(), CAME_BACK) === round,
@@ -107,7 +79,7 @@ describe('Redis stopped and started again', { skip }, () => {
       const reconnectedMs = since(restarted);
       assert.equal(await lockOutAttempt(b, a), 429, 'shared again after the outage');
 
-      for (const instance of instances) {
+      for (const instance of deployed.instances) {
         assert.equal(instance.child.exitCode, null, 'still running');
         const log = instance.output();
         assert.equal(

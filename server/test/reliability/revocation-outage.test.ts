@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { Api, type TokenPair } from '../support/http';
-import { spawnServer, type ServerProcess } from '../support/process';
+import { before, describe, it } from 'node:test';
+import { requirePrograms, waitFor, type TokenPair } from '@seamless/testing';
+import type { Api } from '../support/http';
+import type { ServerProcess } from '../support/process';
 import { assertServed, waitUntilRefused } from '../support/revocation';
-import { OwnMariaDb, OwnRedis } from './support/daemons';
-import { LONG, onPath, requirePrograms, sharedKeys, since, waitFor } from './support/services';
+import { OwnMariaDb } from './support/daemons';
+import { deployment } from './support/deployment';
+import { LONG, occurrences, since } from './support/services';
 
 const DOWN_MS = LONG ? 10_000 : 2_500;
 const PASSWORD = 'correct horse battery';
@@ -18,9 +17,6 @@ const DATABASE_AWAY =
   'Database unreachable: revocations from other instances may be late until it returns';
 const DATABASE_BACK = 'Database is back: revocations are current again';
 
-/** How often `text` occurs in `haystack`. */
-const occurrences = (haystack: string, text: string) => haystack.split(text).length - 1;
-
 interface Health {
   status?: string;
   revocations?: string;
@@ -28,48 +24,22 @@ interface Health {
   message?: string;
 }
 
-async function stopAll(instances: ServerProcess[]): Promise<void> {
-  for (const instance of instances) {
-    if (instance.child.exitCode === null) {
-      instance.child.kill('SIGCONT');
-      instance.child.kill('SIGTERM');
-      await instance.exited;
-    }
-  }
-}
-
 describe(
   'Redis away: revocations keep arriving through the database',
   {
-    skip: requirePrograms(['redis-server'], onPath),
+    skip: requirePrograms(['redis-server']),
   },
   () => {
-    let redis: OwnRedis;
-    let dir: string;
-    let instances: ServerProcess[] = [];
+    // Two processes on one SQLite file are enough here: what Redis carries is the push.
+    const deployed = deployment({
+      size: 2,
+      ownRedis: true,
+      env: { LOGIN_MAX_ATTEMPTS: '1000', LOG_LEVEL: 'info' },
+    });
     let a: Api;
     let b: Api;
-
-    before(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'seamless-revocation-redis-'));
-      redis = await OwnRedis.create();
-      const env = {
-        ...(await sharedKeys()),
-        // Two processes on one SQLite file are enough here: what Redis carries is the push.
-        DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`,
-        KEYS_FILE: join(dir, 'keys.json'),
-        REDIS_URL: redis.url,
-        LOGIN_MAX_ATTEMPTS: '1000',
-        LOG_LEVEL: 'info',
-      };
-      instances = [await spawnServer(env), await spawnServer(env)];
-      a = new Api(instances[0].url);
-      b = new Api(instances[1].url);
-    });
-    after(async () => {
-      await stopAll(instances);
-      await redis?.destroy();
-      rmSync(dir, { recursive: true, force: true });
+    before(() => {
+      [a, b] = deployed.apis;
     });
 
     it('the guard keeps answering, the log says so once, /health says so, and all is current again when Redis returns', async (t) => {
@@ -84,8 +54,8 @@ describe(
       await assertServed([a, b], ending.access_token, 'before the outage');
 
       const down = performance.now();
-      await redis.stop('SIGKILL');
-      for (const instance of instances) {
+      await deployed.redis.stop('SIGKILL');
+      for (const instance of deployed.instances) {
         await waitFor(
           'the log to say Redis went away',
           () => instance.output().includes(REDIS_AWAY),
@@ -113,8 +83,8 @@ describe(
         await new Promise((resolve) => setTimeout(resolve, DOWN_MS - elapsed));
       }
 
-      await redis.start();
-      for (const instance of instances) {
+      await deployed.redis.start();
+      for (const instance of deployed.instances) {
         await waitFor(
           'the log to say Redis is back',
           () => instance.output().includes(REDIS_BACK),
@@ -129,7 +99,7 @@ describe(
         });
       }
       await assertServed([a, b], live.access_token, 'after the outage');
-      for (const instance of instances) {
+      for (const instance of deployed.instances) {
         const log = instance.output();
         assert.equal(occurrences(log, REDIS_AWAY), 1, 'one line per outage, however many retries');
         assert.equal(occurrences(log, REDIS_BACK), 1);
@@ -145,26 +115,24 @@ describe(
 describe(
   'database away: the guard answers from what it knows',
   {
-    skip: requirePrograms(['mariadb-install-db', 'mariadbd'], onPath),
+    skip: requirePrograms(['mariadb-install-db', 'mariadbd']),
   },
   () => {
+    const deployed = deployment({
+      size: 1,
+      database: () => OwnMariaDb.create(),
+      env: { LOGIN_MAX_ATTEMPTS: '1000', LOG_LEVEL: 'info' },
+    });
     let db: OwnMariaDb;
-    let dir: string;
     let server: ServerProcess;
     let api: Api;
     let live: TokenPair;
     let ended: TokenPair;
 
     before(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'seamless-revocation-db-'));
-      db = await OwnMariaDb.create();
-      server = await spawnServer({
-        DATABASE_URL: db.url,
-        KEYS_FILE: join(dir, 'keys.json'),
-        LOGIN_MAX_ATTEMPTS: '1000',
-        LOG_LEVEL: 'info',
-      });
-      api = new Api(server.url);
+      db = deployed.db;
+      [server] = deployed.instances;
+      [api] = deployed.apis;
       live = await api.signedIn('db_away');
       ended = (await api.login('db_away', PASSWORD)).body;
       assert.equal(
@@ -172,11 +140,6 @@ describe(
         204,
       );
       await waitUntilRefused([api], ended.access_token);
-    });
-    after(async () => {
-      await stopAll([server]);
-      await db?.destroy();
-      rmSync(dir, { recursive: true, force: true });
     });
 
     for (const [round, signal] of (['SIGKILL', 'SIGSTOP'] as const).entries()) {

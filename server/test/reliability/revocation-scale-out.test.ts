@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
-import { createTestDatabase, type TestDatabase } from '../support/databases';
-import { Api, decodeJwtPart, type TokenPair } from '../support/http';
-import { spawnServer, type ServerProcess } from '../support/process';
-import { assertServed, deleteUserWithCli, waitUntilRefused } from '../support/revocation';
-import { requireEnv, sharedKeys } from './support/services';
-
-const PASSWORD = 'correct horse battery';
-const sidOf = (pair: TokenPair) => String(decodeJwtPart(pair.access_token, 1).sid);
+import { before, describe, it } from 'node:test';
+import { requireEnv } from '@seamless/testing';
+import { createTestDatabase } from '../support/databases';
+import type { Api } from '../support/http';
+import { assertServed, playEnding, SESSION_ENDINGS } from '../support/revocation';
+import { deployment } from './support/deployment';
 
 const variants = [
   {
@@ -31,9 +28,16 @@ for (const variant of variants) {
   const skip = requireEnv(variant.required);
 
   describe(`two instances on one MariaDB ${variant.name}`, { skip }, () => {
-    let db: TestDatabase;
-    let env: Record<string, string>;
-    let instances: ServerProcess[] = [];
+    const deployed = deployment({
+      size: 2,
+      database: () => createTestDatabase('mariadb'),
+      env: {
+        // A second use of a rotated refresh token is theft at once.
+        REFRESH_REUSE_GRACE: '0',
+        LOGIN_MAX_ATTEMPTS: '1000',
+        ...variant.env(),
+      },
+    });
     let a: Api;
     let b: Api;
     let both: Api[];
@@ -42,116 +46,24 @@ for (const variant of variants) {
     /** Access tokens of sessions that did not. */
     const live: string[] = [];
 
-    before(async () => {
-      db = await createTestDatabase('mariadb');
-      env = {
-        ...(await sharedKeys()),
-        DATABASE_URL: db.url,
-        // A second use of a rotated refresh token is theft at once.
-        REFRESH_REUSE_GRACE: '0',
-        LOGIN_MAX_ATTEMPTS: '1000',
-        ...variant.env(),
-      };
-      // One first, so that the migrations run once; then the second.
-      instances = [await spawnServer(env)];
-      instances.push(await spawnServer(env));
-      a = new Api(instances[0].url);
-      b = new Api(instances[1].url);
+    before(() => {
+      [a, b] = deployed.apis;
       both = [a, b];
     });
-    after(async () => {
-      for (const instance of instances) {
-        if (instance.child.exitCode === null) {
-          instance.child.kill('SIGTERM');
-          await instance.exited;
-        }
-      }
-      await db?.drop();
-    });
 
-    it('logout on one: refused on both within a second; the user’s other session works on both', async (t) => {
-      const pair = await a.signedIn('so_logout');
-      const other = (await b.login('so_logout', PASSWORD)).body;
-      await assertServed(both, pair.access_token, 'before logout');
-      assert.equal(
-        (await a.request('POST', '/user/logout', { token: pair.access_token })).status,
-        204,
-      );
-      t.diagnostic(
-        `refused after ${JSON.stringify(await waitUntilRefused(both, pair.access_token))} ms`,
-      );
-      await assertServed(both, other.access_token, 'the session that did not end');
-      ended.push(pair.access_token);
-      live.push(other.access_token);
-    });
-
-    it('revoking one session on one instance: refused on both; the revoking device works', async (t) => {
-      const here = await b.signedIn('so_one');
-      const there = (await a.login('so_one', PASSWORD)).body;
-      await assertServed(both, there.access_token, 'before the revocation');
-      assert.equal(
-        (
-          await b.request('DELETE', `/user/sessions/${sidOf(there)}`, {
-            token: here.access_token,
-          })
-        ).status,
-        204,
-      );
-      t.diagnostic(
-        `refused after ${JSON.stringify(await waitUntilRefused(both, there.access_token))} ms`,
-      );
-      await assertServed(both, here.access_token, 'the revoking device');
-      ended.push(there.access_token);
-      live.push(here.access_token);
-    });
-
-    it('signing out everywhere on one: every session refused on both, another user unaffected', async (t) => {
-      const first = await a.signedIn('so_all');
-      const second = (await b.login('so_all', PASSWORD)).body;
-      const stranger = await b.signedIn('so_all_stranger');
-      await assertServed(both, first.access_token, 'before');
-      await assertServed(both, second.access_token, 'before');
-      assert.equal(
-        (await a.request('DELETE', '/user/sessions', { token: first.access_token })).status,
-        204,
-      );
-      const ms = await Promise.all([
-        waitUntilRefused(both, first.access_token),
-        waitUntilRefused(both, second.access_token),
-      ]);
-      t.diagnostic(`refused after ${JSON.stringify(ms)} ms`);
-      await assertServed(both, stranger.access_token, "another user's session");
-      ended.push(first.access_token, second.access_token);
-      live.push(stranger.access_token);
-    });
-
-    it('reuse detected on one instance: the session is refused on both', async (t) => {
-      const stolen = await a.signedIn('so_reuse');
-      const rotated = await b.refresh(stolen.refresh_token);
-      assert.equal(rotated.status, 200);
-      await assertServed(both, rotated.body.access_token, 'before the reuse');
-      assert.equal((await a.refresh(stolen.refresh_token)).status, 401);
-      t.diagnostic(
-        `refused after ${JSON.stringify(await waitUntilRefused(both, rotated.body.access_token))} ms`,
-      );
-      ended.push(rotated.body.access_token);
-    });
-
-    it('deleting the user with the operator command: refused on both', async (t) => {
-      const doomed = await a.signedIn('so_deleted');
-      await assertServed(both, doomed.access_token, 'before the deletion');
-      const cli = await deleteUserWithCli('so_deleted', env);
-      assert.equal(cli.code, 0, cli.output);
-      t.diagnostic(
-        `refused after ${JSON.stringify(await waitUntilRefused(both, doomed.access_token))} ms`,
-      );
-      ended.push(doomed.access_token);
-    });
+    for (const ending of SESSION_ENDINGS) {
+      it(`${ending.name} (ended on one instance, refused on both)`, async (t) => {
+        const outcome = await playEnding(t, ending, both, {
+          cliEnv: deployed.env,
+          db: deployed.db,
+        });
+        ended.push(...outcome.ended);
+        live.push(...outcome.live);
+      });
+    }
 
     it('an instance started afterwards refuses every ended session from its first request', async () => {
-      const late = await spawnServer(env);
-      instances.push(late);
-      const c = new Api(late.url);
+      const c = await deployed.start();
       for (const token of ended) {
         const reply = await c.get('/bbb', token);
         assert.equal(reply.status, 401);

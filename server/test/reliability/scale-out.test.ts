@@ -1,10 +1,17 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
+import {
+  refreshCounterOf,
+  requireEnv,
+  sessionIdOf,
+  sleep,
+  type TokenPair,
+} from '@seamless/testing';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases';
-import { Api, decodeJwtPart, sleep, type TokenPair } from '../support/http';
-import { spawnServer, type ServerProcess } from '../support/process';
-import { LONG, counterOf, requireEnv, sharedKeys } from './support/services';
+import type { Api } from '../support/http';
+import { deployment } from './support/deployment';
+import { LONG } from './support/services';
 
 const CONCURRENT = LONG ? 200 : 50;
 const GRACE_SECONDS = 2;
@@ -20,37 +27,29 @@ if (servers.length === 0) {
 
 for (const kind of servers) {
   describe(`two instances on one ${kind} database and one Redis`, { skip }, () => {
-    let db: TestDatabase;
-    let instances: ServerProcess[] = [];
-    let a: Api;
-    let b: Api;
-
-    before(async () => {
-      db = await createTestDatabase(kind);
-      const env = {
-        ...(await sharedKeys()),
-        DATABASE_URL: db.url,
+    const deployed = deployment({
+      size: 2,
+      // Both start at once on an empty database, as a fresh deployment of N replicas does:
+      // the schema and the demo user must come out once, and neither instance may fail.
+      together: true,
+      database: () => createTestDatabase(kind),
+      env: {
         REDIS_URL: process.env.TEST_REDIS_URL ?? '',
         REFRESH_REUSE_GRACE: `${GRACE_SECONDS}s`,
         LOGIN_MAX_ATTEMPTS: '3',
         LOGIN_WINDOW: '1m',
-      };
-      // Both start at once on an empty database, as a fresh deployment of N replicas does:
-      // the schema and the demo user must come out once, and neither instance may fail.
-      instances = await Promise.all([spawnServer(env), spawnServer(env)]);
-      a = new Api(instances[0].url);
-      b = new Api(instances[1].url);
+      },
     });
-    after(async () => {
-      for (const instance of instances) {
-        instance.child.kill('SIGTERM');
-        await instance.exited;
-      }
-      await db?.drop();
+    let db: TestDatabase;
+    let a: Api;
+    let b: Api;
+    before(() => {
+      db = deployed.db;
+      [a, b] = deployed.apis;
     });
 
     const sessionCounter = async (pair: TokenPair): Promise<number> => {
-      const sid = String(decodeJwtPart(pair.access_token, 1).sid);
+      const sid = sessionIdOf(pair.access_token);
       const [row] = await db.query<{ counter: number }>(
         'SELECT counter FROM sessions WHERE id = ?',
         [sid],
@@ -94,7 +93,7 @@ for (const kind of servers) {
       assert.equal(successors.size, 1, 'one resulting refresh token');
       assert.equal(await sessionCounter(pair), before + 1, 'the session advanced exactly once');
       const [next] = successors;
-      assert.equal(counterOf(next), before + 1);
+      assert.equal(refreshCounterOf(next), before + 1);
       assert.equal((await a.refresh(next)).status, 200, 'the successor works');
       t.diagnostic(
         JSON.stringify({
@@ -117,7 +116,7 @@ for (const kind of servers) {
         'the newest token dies too',
       );
       assert.equal((await b.refresh(second.refresh_token)).status, 401);
-      const sid = String(decodeJwtPart(first.access_token, 1).sid);
+      const sid = sessionIdOf(first.access_token);
       const [row] = await db.query<{ revoke_reason: string }>(
         'SELECT revoke_reason FROM sessions WHERE id = ?',
         [sid],

@@ -1,7 +1,5 @@
 import type { TokenPair } from '@seamless/testing';
 
-export { decodeJwtPart, sleep, type TokenPair } from '@seamless/testing';
-
 export interface Reply<T = unknown> {
   status: number;
   headers: Headers;

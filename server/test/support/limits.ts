@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { it } from 'node:test';
 import type { Api, Reply } from './http';
+import type { ServerFixture } from './server';
 
 export const RIGHT = 'correct horse battery';
 
@@ -11,6 +14,21 @@ export const LOOPBACK_LIMITS = {
   REGISTER_MAX_PER_IP: '1000000',
   LOGIN_IP_MAX_ATTEMPTS: '1000000',
 } as const;
+
+/** `attempts` failures per username and address, in a window no test outlasts. */
+export function loginLimit(
+  attempts: number,
+  more: Record<string, string> = {},
+): Record<string, string> {
+  return { LOGIN_MAX_ATTEMPTS: String(attempts), LOGIN_WINDOW: '10m', ...more };
+}
+
+/** What {@link assertAtMostFiveChecked} expects a burst to run against. */
+export const BURST_LIMITS = loginLimit(5, {
+  // On a machine busy enough to fill the hashing queue, a 503 would stand in for a 429
+  // here; the queue has tests of its own.
+  LOGIN_QUEUE_TIMEOUT: '10m',
+});
 
 /** `size` parallel logins for one username from one address; the right password at `rightAt`. */
 export async function burst(
@@ -41,5 +59,21 @@ export function assertAtMostFiveChecked(replies: Reply[], where: string): void {
   );
   for (const reply of replies.filter((r) => r.status === 429)) {
     assert.ok(Number(reply.headers.get('retry-after')) >= 1, `${where}: 429 without Retry-After`);
+  }
+}
+
+/**
+ * Inside a describe served with {@link BURST_LIMITS}: a burst of 50 logins for one
+ * username, the right password first, in the middle or last, checks at most five.
+ */
+export function itChecksAtMostFiveOfABurst(fixture: ServerFixture, prefix: string): void {
+  for (const rightAt of [0, 25, 49]) {
+    it(`checks at most LOGIN_MAX_ATTEMPTS passwords of 50, the right one at ${rightAt}`, async () => {
+      const username = `${prefix}_${rightAt}_${randomBytes(3).toString('hex')}`;
+      await fixture.api.register(username, RIGHT);
+      assertAtMostFiveChecked(await burst(fixture.api, username, rightAt), username);
+      // Once the window is spent, the right password alone is refused too.
+      assert.equal((await fixture.api.login(username, RIGHT)).status, 429);
+    });
   }
 }

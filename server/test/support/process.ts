@@ -1,21 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '@seamless/testing';
 import { LOOPBACK_LIMITS } from './limits';
 
 /** The compiled entry point next to the compiled tests. */
 export const MAIN = join(__dirname, '..', '..', 'src', 'main.js');
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -67,22 +56,35 @@ export async function spawnServer(
   return { child, url: `http://127.0.0.1:${port}`, output: () => output, exited };
 }
 
-/** Runs `node main.js` expecting it to refuse to start; resolves with its exit code and output. */
-export function runServerExpectingFailure(
+/**
+ * Runs a compiled script of the server (`main.js`, an operator command) as an operator
+ * would; resolves with its exit code and output, killing it after `timeoutMs`.
+ */
+export function runToExit(
+  script: string,
+  args: string[],
   env: Record<string, string>,
+  timeoutMs: number,
 ): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [MAIN], {
+    const child = spawn(process.execPath, [script, ...args], {
       env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.once('exit', (code) => {
       clearTimeout(timer);
       resolve({ code, output });
     });
   });
+}
+
+/** Runs `node main.js` expecting it to refuse to start; resolves with its exit code and output. */
+export function runServerExpectingFailure(
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
+  return runToExit(MAIN, [], env, 20_000);
 }

@@ -20,9 +20,8 @@ import { promisify } from 'node:util';
 import Redis from 'ioredis';
 import { createConnection } from 'mysql2/promise';
 import { Client } from 'pg';
+import { freePort, waitFor } from '@seamless/testing';
 import { positionalParameters } from '../../../src/database/placeholders';
-import { freePort } from '../../support/process';
-import { waitFor } from './services';
 
 /**
  * A database or cache server that belongs to one test alone, on a spare loopback port
@@ -97,8 +96,8 @@ abstract class Daemon {
     }
   }
 
-  /** Stops it if needed and removes its files. */
-  async destroy(): Promise<void> {
+  /** Stops it if needed and removes its files, as a test database is dropped. */
+  async drop(): Promise<void> {
     await this.stop('SIGKILL');
     rmSync(this.dir, { recursive: true, force: true });
   }

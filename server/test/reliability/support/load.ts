@@ -1,5 +1,5 @@
-import { Api, type TokenPair } from '../../support/http';
-import { counterOf } from './services';
+import { refreshCounterOf, type TokenPair } from '@seamless/testing';
+import type { Api } from '../../support/http';
 
 /** Status counts of everything a scenario sent; `network` counts requests that got no HTTP answer. */
 export class Tally {
@@ -47,7 +47,7 @@ export class Device {
   constructor(public pair: TokenPair) {}
 
   get counter(): number {
-    return counterOf(this.pair.refresh_token);
+    return refreshCounterOf(this.pair.refresh_token);
   }
 
   /** Refreshes until `stop()` says so or the server stops answering; pauses after a 503. */
