@@ -7,15 +7,36 @@ export interface UnauthorizedBody {
   error: 'Unauthorized';
 }
 
-/** A request that does not get through, and how to answer it. */
-export interface AuthFailure {
-  status: 401;
-  /** The `WWW-Authenticate` header (RFC 6750 §3). */
-  wwwAuthenticate: string;
-  body: UnauthorizedBody;
-  /** Why, for logs and tests; the client sees one answer for every invalid token. */
-  reason: 'missing_token' | RejectReason;
+/** The JSON body of the 400 for several `Authorization` headers, as the server's. */
+export interface BadRequestBody {
+  statusCode: 400;
+  message: string;
+  error: 'Bad Request';
 }
+
+/** A request that does not get through, and how to answer it. */
+export type AuthFailure =
+  | {
+      status: 401;
+      /** The `WWW-Authenticate` header (RFC 6750 §3). */
+      wwwAuthenticate: string;
+      body: UnauthorizedBody;
+      /** Why, for logs and tests; the client sees one answer for every invalid token. */
+      reason: 'missing_token' | RejectReason;
+    }
+  | {
+      status: 400;
+      wwwAuthenticate: string;
+      body: BadRequestBody;
+      reason: 'repeated_authorization';
+    };
+
+/**
+ * What a request says in `Authorization`: one value, or every value when the field came
+ * more than once. Node's `headers` keeps only the first, so a proxy in front and this
+ * service could each act on another token; `headersDistinct` keeps them all.
+ */
+export type AuthorizationField = string | readonly string[] | undefined;
 
 export type AuthResult = { ok: true; principal: Principal } | { ok: false; failure: AuthFailure };
 
@@ -24,6 +45,18 @@ const MISSING: AuthFailure = {
   wwwAuthenticate: 'Bearer',
   body: { statusCode: 401, message: 'Missing access token', error: 'Unauthorized' },
   reason: 'missing_token',
+};
+
+// RFC 6750 §3.1: credentials that cannot be read as one token are a malformed request.
+const REPEATED: AuthFailure = {
+  status: 400,
+  wwwAuthenticate: 'Bearer error="invalid_request"',
+  body: {
+    statusCode: 400,
+    message: 'Send one Authorization header, not several',
+    error: 'Bad Request',
+  },
+  reason: 'repeated_authorization',
 };
 
 function invalid(reason: RejectReason): AuthFailure {
@@ -36,15 +69,20 @@ function invalid(reason: RejectReason): AuthFailure {
 }
 
 /**
- * The principal of a request's `Authorization` header, or the 401 to answer: `Bearer`
- * when no credentials were sent, `Bearer error="invalid_token"` for anything else that
- * does not pass (another scheme, a bad, expired or revoked token). Synchronous unless
- * keys have to be fetched first.
+ * The principal of a request's `Authorization` header, or what to answer: 401 `Bearer`
+ * when no credentials were sent, 401 `Bearer error="invalid_token"` for anything else
+ * that does not pass (another scheme, a bad, expired or revoked token), 400
+ * `Bearer error="invalid_request"` for several headers. Synchronous unless keys have to
+ * be fetched first.
  */
 export function authenticate(
   verifier: AccessTokenVerifier,
-  authorization: string | undefined,
+  field: AuthorizationField,
 ): AuthResult | Promise<AuthResult> {
+  if (typeof field !== 'string' && field !== undefined && field.length > 1) {
+    return { ok: false, failure: REPEATED };
+  }
+  const authorization = typeof field === 'string' ? field : field?.[0];
   if (!authorization) {
     return { ok: false, failure: MISSING };
   }

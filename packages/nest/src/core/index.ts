@@ -14,7 +14,9 @@ export {
 export {
   authenticate,
   type AuthFailure,
+  type AuthorizationField,
   type AuthResult,
+  type BadRequestBody,
   type UnauthorizedBody,
 } from './authenticate';
 export {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Principal } from './access-token-verifier';
-import type { AuthFailure, AuthResult } from './authenticate';
+import type { AuthFailure, AuthorizationField, AuthResult } from './authenticate';
 
 /** A request that got through: its principal is attached. */
 export type AuthenticatedRequest<R extends IncomingMessage = IncomingMessage> = R & {
@@ -9,10 +9,10 @@ export type AuthenticatedRequest<R extends IncomingMessage = IncomingMessage> = 
 
 /** Anything with an `authenticate` method: a {@link SeamlessAuth}. */
 export interface Authenticator {
-  authenticate(authorization: string | undefined): AuthResult | Promise<AuthResult>;
+  authenticate(authorization: AuthorizationField): AuthResult | Promise<AuthResult>;
 }
 
-/** Answers a 401 on a plain `node:http` (or express) response. */
+/** Answers the refusal (401, or 400 for several headers) on a `node:http` (or express) response. */
 export function sendUnauthorized(response: ServerResponse, failure: AuthFailure): void {
   const body = JSON.stringify(failure.body);
   response.writeHead(failure.status, {
@@ -25,7 +25,8 @@ export function sendUnauthorized(response: ServerResponse, failure: AuthFailure)
 
 /**
  * Middleware for express, connect or a plain `node:http` handler: a request with a valid
- * access token goes on to `next` with `request.principal` set; any other gets the 401.
+ * access token goes on to `next` with `request.principal` set; any other gets the 401
+ * (400 when `Authorization` came more than once).
  *
  * ```ts
  * app.use(requireAccessToken(auth));                              // express
@@ -47,7 +48,7 @@ export function requireAccessToken(auth: Authenticator) {
       }
     };
     try {
-      const result = auth.authenticate(request.headers.authorization);
+      const result = auth.authenticate(request.headersDistinct.authorization);
       if (result instanceof Promise) {
         result.then(proceed, next);
       } else {

@@ -1,5 +1,5 @@
 import { AccessTokenVerifier, type Principal } from './access-token-verifier';
-import { authenticate, type AuthResult } from './authenticate';
+import { authenticate, type AuthorizationField, type AuthResult } from './authenticate';
 import { consoleLogger, type SeamlessLogger } from './logger';
 import { RemoteJwks } from './remote-jwks';
 import { RevokedSessions } from './revoked-sessions';
@@ -32,10 +32,13 @@ export interface SeamlessAuth {
   readonly keys: RemoteJwks;
   /** Undefined when revocation is turned off. */
   readonly revocations: RevokedSessions | undefined;
-  /** The principal of an `Authorization` header, or the 401 to answer. */
-  authenticate(authorization: string | undefined): AuthResult | Promise<AuthResult>;
+  /**
+   * The principal of an `Authorization` header, or the 401 (400 for several headers) to
+   * answer. Pass `request.headersDistinct.authorization` to catch repeated headers.
+   */
+  authenticate(authorization: AuthorizationField): AuthResult | Promise<AuthResult>;
   /** {@link authenticate} as a promise. */
-  authenticateAsync(authorization: string | undefined): Promise<AuthResult>;
+  authenticateAsync(authorization: AuthorizationField): Promise<AuthResult>;
   /** Stops the background fetches. */
   close(): void;
 }
@@ -48,7 +51,7 @@ export type { Principal };
  *
  * ```ts
  * const auth = createSeamlessAuth({ issuer: 'https://auth.example.com', audience: 'orders' });
- * const result = await auth.authenticateAsync(request.headers.authorization);
+ * const result = await auth.authenticateAsync(request.headersDistinct.authorization);
  * if (!result.ok) { reply 401 with result.failure } else { use result.principal }
  * ```
  */

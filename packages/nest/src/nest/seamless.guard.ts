@@ -1,4 +1,6 @@
 import {
+  BadRequestException,
+  HttpException,
   Inject,
   Injectable,
   UnauthorizedException,
@@ -6,6 +8,7 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
+import type { IncomingMessage } from 'node:http';
 import type { Principal } from '../core/access-token-verifier';
 import type { AuthFailure, AuthResult } from '../core/authenticate';
 import type { SeamlessAuth } from '../core/seamless-auth';
@@ -14,6 +17,9 @@ import { SEAMLESS_AUTH } from './tokens';
 
 interface GuardedRequest {
   headers: Record<string, string | string[] | undefined>;
+  /** Node's own request (fastify's `raw`), whose `headersDistinct` shows repeated fields. */
+  raw?: IncomingMessage;
+  headersDistinct?: IncomingMessage['headersDistinct'];
   principal?: Principal;
 }
 
@@ -45,8 +51,11 @@ export class SeamlessGuard implements CanActivate {
     }
     const http = context.switchToHttp();
     const request = http.getRequest<GuardedRequest>();
+    const distinct = (request.raw ?? request).headersDistinct;
     const header = request.headers.authorization;
-    const result = this.auth.authenticate(typeof header === 'string' ? header : undefined);
+    const result = this.auth.authenticate(
+      distinct ? distinct.authorization : typeof header === 'string' ? header : undefined,
+    );
     const decide = (outcome: AuthResult): boolean => {
       if (outcome.ok) {
         request.principal = outcome.principal;
@@ -57,8 +66,10 @@ export class SeamlessGuard implements CanActivate {
     return result instanceof Promise ? result.then(decide) : decide(result);
   }
 
-  private unauthorized(response: unknown, failure: AuthFailure): UnauthorizedException {
+  private unauthorized(response: unknown, failure: AuthFailure): HttpException {
     this.adapterHost.httpAdapter.setHeader(response, 'WWW-Authenticate', failure.wwwAuthenticate);
-    return new UnauthorizedException(failure.body);
+    return failure.status === 400
+      ? new BadRequestException(failure.body)
+      : new UnauthorizedException(failure.body);
   }
 }
