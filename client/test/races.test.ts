@@ -3,7 +3,7 @@
 // rotated pair lost to a store that throws. Against the real server, through a proxy
 // that holds, drops or cuts the server's answers.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import axios from 'axios';
 import {
   createAuthClient,
@@ -17,8 +17,7 @@ import {
 } from '../src/index.js';
 import { attachAxios } from '../src/axios.js';
 import { fakeJwt } from './helpers/jwt.js';
-import { CountingProxy } from './helpers/proxy.js';
-import { startServer, type RunningServer } from './helpers/server.js';
+import { serverBehindProxy } from './helpers/server.js';
 import {
   PASSWORD,
   PASSWORD8,
@@ -32,19 +31,8 @@ import {
   within,
 } from './helpers/util.js';
 
-let server: RunningServer;
-let proxy: CountingProxy;
-
-before(async () => {
-  // The server's defaults (grace 10 s), with access tokens long enough never to expire here.
-  server = await startServer({ ACCESS_TOKEN_TTL: '5m' });
-  proxy = await new CountingProxy(server.url).start();
-});
-
-after(async () => {
-  await proxy?.close();
-  await server?.stop();
-});
+// The server's defaults (grace 10 s), with access tokens long enough never to expire here.
+const { server, proxy } = await serverBehindProxy({ ACCESS_TOKEN_TTL: '5m' });
 
 const refreshes = (): number => proxy.count('POST', '/user/refresh');
 
