@@ -401,47 +401,49 @@ void describe('a tab stuck holding the lock', () => {
     }
   });
 
-  void test('a request waiting behind it through fetch ends when its AbortSignal fires', async () => {
-    const { waiting, close } = await stuckHolder({ lockTimeout: 60_000 });
-    try {
-      await spoilAccessToken(waiting);
-      const controller = new AbortController();
-      const pending = createFetch(waiting)(`${proxy.url}/bbb`, { signal: controller.signal });
-      await within(
-        5000,
-        'the 401',
-        until(() => proxy.count('GET', '/bbb', 401) === 1),
-      );
-      controller.abort();
-      await assert.rejects(within(5000, 'the aborted request', pending), { name: 'AbortError' });
-    } finally {
-      close();
+  /** A request for /bbb through each adapter, and what its rejection looks like once aborted. */
+  const adapters: Record<
+    string,
+    {
+      send: (client: AuthClient, signal: AbortSignal) => Promise<unknown>;
+      aborted: (error: unknown) => boolean;
     }
-  });
+  > = {
+    fetch: {
+      send: (client: AuthClient, signal: AbortSignal) =>
+        createFetch(client)(`${proxy.url}/bbb`, { signal }),
+      aborted: (error: unknown) => error instanceof Error && error.name === 'AbortError',
+    },
+    axios: {
+      send: (client: AuthClient, signal: AbortSignal) => {
+        const api = axios.create({ baseURL: proxy.url });
+        attachAxios(client, api);
+        return api.get('/bbb', { signal });
+      },
+      aborted: (error: unknown) =>
+        axios.isCancel(error) || (error instanceof Error && error.name === 'AbortError'),
+    },
+  };
 
-  void test('a request waiting behind it through axios ends when its AbortSignal fires', async () => {
-    const { waiting, close } = await stuckHolder({ lockTimeout: 60_000 });
-    try {
-      await spoilAccessToken(waiting);
-      const api = axios.create({ baseURL: proxy.url });
-      attachAxios(waiting, api);
-      const controller = new AbortController();
-      const pending = api.get('/bbb', { signal: controller.signal });
-      await within(
-        5000,
-        'the 401',
-        until(() => proxy.count('GET', '/bbb', 401) === 1),
-      );
-      controller.abort();
-      await assert.rejects(
-        within(5000, 'the aborted request', pending),
-        (error: unknown) =>
-          axios.isCancel(error) || (error instanceof Error && error.name === 'AbortError'),
-      );
-    } finally {
-      close();
-    }
-  });
+  for (const [via, { send, aborted }] of Object.entries(adapters)) {
+    void test(`a request waiting behind it through ${via} ends when its AbortSignal fires`, async () => {
+      const { waiting, close } = await stuckHolder({ lockTimeout: 60_000 });
+      try {
+        await spoilAccessToken(waiting);
+        const controller = new AbortController();
+        const pending = send(waiting, controller.signal);
+        await within(
+          5000,
+          'the 401',
+          until(() => proxy.count('GET', '/bbb', 401) === 1),
+        );
+        controller.abort();
+        await assert.rejects(within(5000, 'the aborted request', pending), aborted);
+      } finally {
+        close();
+      }
+    });
+  }
 
   void test('getAccessToken waiting behind it ends when its AbortSignal fires', async () => {
     const { waiting, close } = await stuckHolder({ lockTimeout: 60_000 });
