@@ -1,3 +1,5 @@
+// This folder is the tutorial's server, kept as the tutorial wrote it (bench/README.md,
+// "tutorial"), so its repetitions are deliberate: the benchmark measures that code.
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';

@@ -20,14 +20,20 @@ export interface Database {
   drop(): Promise<void>;
 }
 
-function adminConnection(baseUrl: string) {
-  const parsed = new URL(baseUrl);
-  return createConnection({
+/** Runs `sql` on the MariaDB/MySQL server of `mysqlUrl` (no database), on a connection of its own. */
+async function mysqlAdmin<T>(mysqlUrl: string, sql: string): Promise<T[]> {
+  const parsed = new URL(mysqlUrl);
+  const connection = await createConnection({
     host: parsed.hostname,
     port: parsed.port === '' ? 3306 : Number(parsed.port),
     user: decodeURIComponent(parsed.username),
     password: decodeURIComponent(parsed.password),
   });
+  try {
+    return (await connection.query(sql))[0] as T[];
+  } finally {
+    await connection.end();
+  }
 }
 
 /** Runs `sql` on the PostgreSQL server of `pgUrl` (its default database), on a connection of its own. */
@@ -40,6 +46,24 @@ async function pgAdmin<T>(pgUrl: string, sql: string): Promise<T[]> {
     await client.end();
   }
 }
+
+/** How a run reaches each database server, and the statements that make and drop a database. */
+const SERVERS = {
+  mysql: {
+    url: (servers: DatabaseServers) => servers.mysqlUrl,
+    missing: 'MariaDB runs need BENCH_MYSQL_URL or TEST_MYSQL_URL',
+    admin: mysqlAdmin,
+    create: (name: string) => `CREATE DATABASE \`${name}\` DEFAULT CHARACTER SET utf8mb4`,
+    drop: (name: string) => `DROP DATABASE IF EXISTS \`${name}\``,
+  },
+  postgres: {
+    url: (servers: DatabaseServers) => servers.pgUrl,
+    missing: 'PostgreSQL runs need BENCH_PG_URL or TEST_PG_URL',
+    admin: pgAdmin,
+    create: (name: string) => `CREATE DATABASE "${name}"`,
+    drop: (name: string) => `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`,
+  },
+};
 
 /**
  * Creates a fresh database: a new SQLite file under `dir`, or a new database on the
@@ -59,58 +83,27 @@ export async function createDatabase(
     };
   }
   const name = `bench_${label.replace(/[^A-Za-z0-9_]/g, '_')}_${randomBytes(4).toString('hex')}`;
-  if (kind === 'postgres') {
-    const { pgUrl } = servers;
-    if (pgUrl === undefined) {
-      throw new Error('PostgreSQL runs need BENCH_PG_URL or TEST_PG_URL');
-    }
-    await pgAdmin(pgUrl, `CREATE DATABASE "${name}"`);
-    const url = new URL(pgUrl);
-    url.pathname = `/${name}`;
-    return {
-      kind,
-      url: url.toString(),
-      drop: async () => {
-        await pgAdmin(pgUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      },
-    };
+  const server = SERVERS[kind];
+  const serverUrl = server.url(servers);
+  if (serverUrl === undefined) {
+    throw new Error(server.missing);
   }
-  const { mysqlUrl } = servers;
-  if (mysqlUrl === undefined) {
-    throw new Error('MariaDB runs need BENCH_MYSQL_URL or TEST_MYSQL_URL');
-  }
-  const admin = await adminConnection(mysqlUrl);
-  try {
-    await admin.query(`CREATE DATABASE \`${name}\` DEFAULT CHARACTER SET utf8mb4`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(mysqlUrl);
+  await server.admin(serverUrl, server.create(name));
+  const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
     kind,
     url: url.toString(),
     drop: async () => {
-      const dropper = await adminConnection(mysqlUrl);
-      try {
-        await dropper.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      } finally {
-        await dropper.end();
-      }
+      await server.admin(serverUrl, server.drop(name));
     },
   };
 }
 
 /** The server version string of the MariaDB/MySQL at `mysqlUrl`, for the report. */
 export async function mysqlVersion(mysqlUrl: string): Promise<string> {
-  const admin = await adminConnection(mysqlUrl);
-  try {
-    const [rows] = await admin.query('SELECT VERSION() AS version');
-    const first = (rows as { version?: unknown }[])[0];
-    return typeof first?.version === 'string' ? first.version : 'unknown';
-  } finally {
-    await admin.end();
-  }
+  const [row] = await mysqlAdmin<{ version?: unknown }>(mysqlUrl, 'SELECT VERSION() AS version');
+  return typeof row?.version === 'string' ? row.version : 'unknown';
 }
 
 /** The server version of the PostgreSQL at `pgUrl`, for the report. */

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+// A dependency, not a devDependency: `npm run bench` runs this code, not only its tests.
+import { freePort } from '@seamless/testing';
 import { CEILING_TOKEN } from '../ceiling/token';
 import type { RefreshStyle, Session, WorkerPlan } from './loadgen';
 import { benchUser, type Credentials } from './users';
@@ -52,20 +53,6 @@ export interface StartOptions {
   nodeArgs: string[];
   /** Extra environment for Seamless (for example `REVOCATION_CHECK=false`). */
   env?: Record<string, string>;
-}
-
-/** Finds a free loopback port (the servers do not accept PORT=0). */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
 }
 
 function entryPoint(name: TargetName): string {

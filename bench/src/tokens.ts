@@ -1,15 +1,11 @@
 import { createPrivateKey, randomBytes, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { decodeJwtPart } from '@seamless/testing';
 import { SignJWT } from 'jose';
 import type { RunningTarget } from './targets';
 
 /** The tutorial signs with HS256 and this one secret (`JwtModule.register({ secret: 'guang' })`). */
 const TUTORIAL_SECRET = new TextEncoder().encode('guang');
-
-function decodePart(token: string, index: 0 | 1): Record<string, unknown> {
-  const part = token.split('.')[index] ?? '';
-  return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
-}
 
 /** The key that signed `kid`: from JWT_SIGNING_KEYS when the run sets it, else the target's keys file. */
 function signingKey(target: RunningTarget, kid: unknown): KeyObject {
@@ -38,9 +34,9 @@ export async function distinctTokens(
   if (templates.length === 0) {
     return [];
   }
-  const header = decodePart(templates[0], 0);
+  const header = decodeJwtPart(templates[0], 0);
   const key = target.name === 'tutorial' ? TUTORIAL_SECRET : signingKey(target, header.kid);
-  const payloads = templates.map((token) => decodePart(token, 1));
+  const payloads = templates.map((token) => decodeJwtPart(token, 1));
   const tokens: string[] = [];
   for (let i = 0; i < count; i++) {
     const payload = { ...payloads[i % payloads.length] };

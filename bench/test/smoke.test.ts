@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
+import { requireEnv } from '@seamless/testing';
 import {
   ALL_SCENARIOS,
   ALL_TARGETS,
@@ -138,7 +139,7 @@ void test('every scenario runs against every target on SQLite', { timeout: 300_0
 
 void test(
   'every scenario runs against every target on MariaDB',
-  { timeout: 300_000, skip: mysqlUrl === undefined ? 'TEST_MYSQL_URL is not set' : false },
+  { timeout: 300_000, skip: requireEnv(['TEST_MYSQL_URL']) },
   async (t) => {
     await smoke('mysql', t);
   },
@@ -146,7 +147,7 @@ void test(
 
 void test(
   'every scenario runs against every target on PostgreSQL',
-  { timeout: 300_000, skip: pgUrl === undefined ? 'TEST_PG_URL is not set' : false },
+  { timeout: 300_000, skip: requireEnv(['TEST_PG_URL']) },
   async (t) => {
     await smoke('postgres', t);
   },

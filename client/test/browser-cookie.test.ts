@@ -3,101 +3,39 @@
 // reload restores the session, and pages of other origins and sites can do nothing with
 // the cookie.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { freePort, launchChromium } from '@seamless/testing';
-import type { Browser, BrowserContext, Cookie, Page } from 'playwright-core';
+import { describe, test } from 'node:test';
+import { freePort } from '@seamless/testing';
 import type { Harness } from './browser/page.js';
 import { CountingProxy } from './helpers/proxy.js';
-import { startServer, type RunningServer } from './helpers/server.js';
+import { startServer } from './helpers/server.js';
 import {
+  allServed,
+  assertNobodySignedOut,
   fireEverywhere,
   harnessReady,
   openTabs,
-  requireBrowser,
-  serveTestPage,
+  refreshCookie,
+  startTabs,
+  tabScenarios,
+  TTL_SECONDS,
+  withSignedInTabs,
 } from './helpers/tabs.js';
-import { PASSWORD, sleep, until, USERNAME, within } from './helpers/util.js';
+import { PASSWORD, until, USERNAME, within } from './helpers/util.js';
 
 declare const harness: Harness;
 
-const TTL_SECONDS = 3;
-const COOKIE = '__Secure-seamless-refresh';
 /** A second site on this machine: Chromium resolves it to the loopback. */
 const OTHER_SITE = 'attacker.test';
 
-let server: RunningServer;
-let proxy: CountingProxy;
-let browser: Browser | null = null;
-let launchError: unknown = null;
-
-before(async () => {
-  server = await startServer({ ACCESS_TOKEN_TTL: `${TTL_SECONDS}s` });
-  proxy = await new CountingProxy(server.url).start();
-  await serveTestPage(proxy);
-  try {
-    browser = await launchChromium([`--host-resolver-rules=MAP ${OTHER_SITE} 127.0.0.1`]);
-  } catch (error) {
-    launchError = error;
-  }
-});
-
-after(async () => {
-  await browser?.close();
-  await proxy?.close();
-  await server?.stop();
-});
-
-const pageUrl = (): string => `${proxy.url}/?mode=cookie`;
+const tabs = await startTabs([`--host-resolver-rules=MAP ${OTHER_SITE} 127.0.0.1`]);
+const { server, proxy } = tabs;
 const refreshes = (status?: number): number => proxy.count('POST', '/user/refresh', status);
 
-async function refreshCookie(context: BrowserContext): Promise<Cookie | undefined> {
-  return (await context.cookies()).find((cookie) => cookie.name === COOKIE);
-}
+void describe('cookie mode in Chromium', { skip: tabs.skip }, () => {
+  tabScenarios(tabs, 'cookie');
 
-async function signedIn(page: Page): Promise<boolean> {
-  return page.evaluate(() => harness.signedIn());
-}
-
-async function assertNobodySignedOut(pages: Page[]): Promise<void> {
-  for (const page of pages) {
-    assert.equal(await signedIn(page), true);
-    assert.equal((await page.evaluate(() => harness.seen())).sessionExpired, 0);
-  }
-}
-
-/**
- * Runs `body` with `count` tabs in cookie mode in a fresh browser context, signed in
- * from the first tab (the others hear of it). Skips where no browser may run.
- */
-async function withCookieTabs(
-  t: { skip: (message: string) => void },
-  count: number,
-  body: (pages: Page[], context: BrowserContext) => Promise<void>,
-): Promise<void> {
-  const running = requireBrowser(t, browser, launchError);
-  if (!running) {
-    return;
-  }
-  const context = await running.newContext();
-  try {
-    const pages = await openTabs(context, count, pageUrl());
-    await pages[0].evaluate(([u, p]) => harness.login(u, p), [USERNAME, PASSWORD] as const);
-    for (const page of pages) {
-      await page.waitForFunction(() => harness.signedIn(), undefined, { timeout: 5000 });
-    }
-    await body(pages, context);
-  } finally {
-    await context.close();
-  }
-}
-
-void describe('cookie mode in Chromium', () => {
-  void test('after login no refresh token is in localStorage, sessionStorage, document.cookie, IndexedDB or any answer the page received', async (t) => {
-    const running = requireBrowser(t, browser, launchError);
-    if (!running) {
-      return;
-    }
-    const context = await running.newContext();
+  void test('after login no refresh token is in localStorage, sessionStorage, document.cookie, IndexedDB or any answer the page received', async () => {
+    const context = await tabs.browser().newContext();
     try {
       const page = await context.newPage();
       const answers: Promise<{ json: boolean; text: string }>[] = [];
@@ -110,7 +48,7 @@ void describe('cookie mode in Chromium', () => {
           ),
         );
       });
-      await page.goto(pageUrl());
+      await page.goto(tabs.pageUrl('cookie'));
       await harnessReady(page);
       await page.evaluate(([u, p]) => harness.login(u, p), [USERNAME, PASSWORD] as const);
       assert.equal(await page.evaluate(() => harness.refresh()), 'ok');
@@ -178,8 +116,8 @@ void describe('cookie mode in Chromium', () => {
     }
   });
 
-  void test('a reload is still signed in, with one refresh and no 401, and the app hears it as the initial state', async (t) => {
-    await withCookieTabs(t, 1, async ([page]) => {
+  void test('a reload is still signed in, with one refresh and no 401, and the app hears it as the initial state', async () => {
+    await withSignedInTabs(tabs, 'cookie', 1, async ([page]) => {
       proxy.reset();
 
       await page.reload();
@@ -189,55 +127,13 @@ void describe('cookie mode in Chromium', () => {
       assert.deepEqual((await page.evaluate(() => harness.seen())).tokens, ['initial:pair']);
       assert.equal(refreshes(200), 1);
       assert.equal(refreshes(), 1);
-      assert.deepEqual(await page.evaluate(() => harness.fireAt(0, 2)), ['200 bbb', '200 bbb']);
+      assert.deepEqual(await page.evaluate(() => harness.fireAt(0, 2)), allServed(2));
       assert.equal(proxy.count('GET', '/bbb', 401), 0);
     });
   });
 
-  for (const tabs of [2, 5]) {
-    void test(`${tabs} tabs on a spoiled access token make one refresh, adopt its access token, and all succeed`, async (t) => {
-      await withCookieTabs(t, tabs, async (pages) => {
-        assert.equal(await pages[0].evaluate(() => harness.hasWebLocks()), true);
-        await pages[0].evaluate(() => harness.spoil());
-        proxy.reset();
-
-        const results = await fireEverywhere(pages, 4);
-
-        assert.deepEqual(
-          results.flat(),
-          Array.from({ length: tabs * 4 }, () => '200 bbb'),
-        );
-        assert.equal(refreshes(), 1, 'one refresh reached the server');
-        await assertNobodySignedOut(pages);
-        const seen = await Promise.all(pages.map((page) => page.evaluate(() => harness.seen())));
-        assert.equal(
-          seen.reduce((sum, tab) => sum + tab.refreshesHere, 0),
-          1,
-          'one tab refreshed, the others adopted its access token',
-        );
-      });
-    });
-  }
-
-  void test('5 tabs across a natural expiry refresh once, before any request is rejected', async (t) => {
-    await withCookieTabs(t, 5, async (pages) => {
-      await sleep((TTL_SECONDS + 0.2) * 1000);
-      proxy.reset();
-
-      const results = await fireEverywhere(pages, 4);
-
-      assert.deepEqual(
-        results.flat(),
-        Array.from({ length: 20 }, () => '200 bbb'),
-      );
-      assert.equal(refreshes(), 1);
-      assert.equal(proxy.count('GET', '/bbb', 401), 0, 'no request was rejected');
-      await assertNobodySignedOut(pages);
-    });
-  });
-
   void test('reloading five tabs at once ends with all five signed in, a handful of refreshes, none refused', async (t) => {
-    await withCookieTabs(t, 5, async (pages) => {
+    await withSignedInTabs(tabs, 'cookie', 5, async (pages) => {
       proxy.reset();
 
       await within(20_000, 'the reloads', Promise.all(pages.map((page) => page.reload())));
@@ -256,42 +152,13 @@ void describe('cookie mode in Chromium', () => {
       assert.ok(made >= 1 && made <= 5, `${made} refreshes`);
       assert.equal(refreshes(401), 0, 'no refresh was refused');
       const results = await fireEverywhere(pages, 2);
-      assert.deepEqual(
-        results.flat(),
-        Array.from({ length: 10 }, () => '200 bbb'),
-      );
+      assert.deepEqual(results.flat(), allServed(10));
       await assertNobodySignedOut(pages);
       t.diagnostic(`refreshes for 5 tabs reloaded at once: ${made}`);
     });
   });
 
-  void test('logging out in one tab signs every tab out and the cookie is gone', async (t) => {
-    await withCookieTabs(t, 3, async (pages, context) => {
-      assert.ok(await refreshCookie(context));
-      proxy.reset();
-
-      await pages[1].evaluate(() => harness.logout());
-
-      for (const page of [pages[0], pages[2]]) {
-        await page.waitForFunction(
-          () => harness.seen().lastTokensFromOtherTab === 'null',
-          undefined,
-          { timeout: 5000 },
-        );
-        assert.equal(await signedIn(page), false);
-        assert.deepEqual(await page.evaluate(() => harness.fireAt(0, 2)), ['401', '401']);
-      }
-      assert.equal(proxy.count('POST', '/user/logout', 204), 1, 'the session was revoked');
-      assert.equal(await refreshCookie(context), undefined, 'the cookie is gone');
-      assert.equal(refreshes(), 0);
-    });
-  });
-
-  void test('an app on another origin of the same site, listed by the server, uses the cookie across origins', async (t) => {
-    const running = requireBrowser(t, browser, launchError);
-    if (!running) {
-      return;
-    }
+  void test('an app on another origin of the same site, listed by the server, uses the cookie across origins', async () => {
     const appPort = await freePort();
     const appOrigin = `http://127.0.0.1:${appPort}`;
     const apiServer = await startServer({
@@ -303,7 +170,7 @@ void describe('cookie mode in Chromium', () => {
     for (const [path, file] of proxy.statics) {
       app.statics.set(path, file);
     }
-    const context = await running.newContext();
+    const context = await tabs.browser().newContext();
     try {
       const url = `${appOrigin}/?mode=cookie&api=${encodeURIComponent(api.url)}`;
       const [page] = await openTabs(context, 1, url);
@@ -311,12 +178,7 @@ void describe('cookie mode in Chromium', () => {
       await page.evaluate(() => harness.spoil());
       api.reset();
 
-      assert.deepEqual(await page.evaluate(() => harness.fireAt(0, 4)), [
-        '200 bbb',
-        '200 bbb',
-        '200 bbb',
-        '200 bbb',
-      ]);
+      assert.deepEqual(await page.evaluate(() => harness.fireAt(0, 4)), allServed(4));
       assert.equal(api.count('POST', '/user/refresh', 200), 1);
 
       api.reset();
@@ -337,8 +199,8 @@ void describe('cookie mode in Chromium', () => {
     ['another origin of the same site', '127.0.0.1'],
     ['another site', OTHER_SITE],
   ] as const) {
-    void test(`a page on ${where} that posts to /user/refresh and /user/logout with credentials, by fetch and by forms, gets no token and harms no session`, async (t) => {
-      await withCookieTabs(t, 1, async ([victim], context) => {
+    void test(`a page on ${where} that posts to /user/refresh and /user/logout with credentials, by fetch and by forms, gets no token and harms no session`, async () => {
+      await withSignedInTabs(tabs, 'cookie', 1, async ([victim], context) => {
         const attacker = await new CountingProxy(server.url).start();
         attacker.statics.set('/', { type: 'text/html', body: ATTACK_PAGE });
         try {
@@ -382,7 +244,7 @@ void describe('cookie mode in Chromium', () => {
           assert.equal((await refreshCookie(context))?.value, before?.value, 'nothing rotated');
 
           assert.equal(await victim.evaluate(() => harness.refresh()), 'ok');
-          assert.deepEqual(await victim.evaluate(() => harness.fireAt(0, 1)), ['200 bbb']);
+          assert.deepEqual(await victim.evaluate(() => harness.fireAt(0, 1)), allServed(1));
           await assertNobodySignedOut([victim]);
         } finally {
           await attacker.close();

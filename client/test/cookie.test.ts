@@ -2,7 +2,7 @@
 // client never sees, the access token in memory, and a new page restores the session
 // with one refresh before it answers anything.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   createAuthClient,
   createFetch,
@@ -11,24 +11,12 @@ import {
   type TokenPair,
   type TokensChange,
 } from '../src/index.js';
-import { CountingProxy } from './helpers/proxy.js';
-import { startServer, type RunningServer } from './helpers/server.js';
+import { serverBehindProxy } from './helpers/server.js';
 import { PASSWORD, spoilAccessToken, until, USERNAME, within } from './helpers/util.js';
 
 const COOKIE = '__Secure-seamless-refresh';
 
-let server: RunningServer;
-let proxy: CountingProxy;
-
-before(async () => {
-  server = await startServer({ ACCESS_TOKEN_TTL: '5m' });
-  proxy = await new CountingProxy(server.url).start();
-});
-
-after(async () => {
-  await proxy?.close();
-  await server?.stop();
-});
+const { server, proxy } = await serverBehindProxy({ ACCESS_TOKEN_TTL: '5m' });
 
 /**
  * What a browser adds to the client's calls on a page of the API's origin: the Origin

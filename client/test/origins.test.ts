@@ -13,20 +13,16 @@ import {
   type AuthClientOptions,
 } from '../src/index.js';
 import { attachAxios } from '../src/axios.js';
-import { CountingProxy } from './helpers/proxy.js';
-import { startServer, type RunningServer } from './helpers/server.js';
+import { serverBehindProxy } from './helpers/server.js';
 import { PASSWORD, USERNAME } from './helpers/util.js';
 
-let server: RunningServer;
-let proxy: CountingProxy;
+const { proxy } = await serverBehindProxy();
 let stranger: Server;
 let strangerUrl = '';
 /** The Authorization header of each request the stranger received. */
 const strangerSaw: (string | undefined)[] = [];
 
 before(async () => {
-  server = await startServer();
-  proxy = await new CountingProxy(server.url).start();
   // Answers as the API would to a rejected token, to tempt the client into refreshing.
   stranger = createServer((req, res) => {
     strangerSaw.push(req.headers.authorization);
@@ -41,8 +37,6 @@ before(async () => {
 after(async () => {
   stranger?.closeAllConnections();
   await new Promise((resolve) => stranger?.close(resolve));
-  await proxy?.close();
-  await server?.stop();
 });
 
 const refreshes = (): number => proxy.count('POST', '/user/refresh');

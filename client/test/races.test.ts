@@ -3,7 +3,7 @@
 // rotated pair lost to a store that throws. Against the real server, through a proxy
 // that holds, drops or cuts the server's answers.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import axios from 'axios';
 import {
   createAuthClient,
@@ -17,8 +17,7 @@ import {
 } from '../src/index.js';
 import { attachAxios } from '../src/axios.js';
 import { fakeJwt } from './helpers/jwt.js';
-import { CountingProxy } from './helpers/proxy.js';
-import { startServer, type RunningServer } from './helpers/server.js';
+import { serverBehindProxy } from './helpers/server.js';
 import {
   PASSWORD,
   PASSWORD8,
@@ -32,19 +31,8 @@ import {
   within,
 } from './helpers/util.js';
 
-let server: RunningServer;
-let proxy: CountingProxy;
-
-before(async () => {
-  // The server's defaults (grace 10 s), with access tokens long enough never to expire here.
-  server = await startServer({ ACCESS_TOKEN_TTL: '5m' });
-  proxy = await new CountingProxy(server.url).start();
-});
-
-after(async () => {
-  await proxy?.close();
-  await server?.stop();
-});
+// The server's defaults (grace 10 s), with access tokens long enough never to expire here.
+const { server, proxy } = await serverBehindProxy({ ACCESS_TOKEN_TTL: '5m' });
 
 const refreshes = (): number => proxy.count('POST', '/user/refresh');
 
@@ -413,47 +401,49 @@ void describe('a tab stuck holding the lock', () => {
     }
   });
 
-  void test('a request waiting behind it through fetch ends when its AbortSignal fires', async () => {
-    const { waiting, close } = await stuckHolder({ lockTimeout: 60_000 });
-    try {
-      await spoilAccessToken(waiting);
-      const controller = new AbortController();
-      const pending = createFetch(waiting)(`${proxy.url}/bbb`, { signal: controller.signal });
-      await within(
-        5000,
-        'the 401',
-        until(() => proxy.count('GET', '/bbb', 401) === 1),
-      );
-      controller.abort();
-      await assert.rejects(within(5000, 'the aborted request', pending), { name: 'AbortError' });
-    } finally {
-      close();
+  /** A request for /bbb through each adapter, and what its rejection looks like once aborted. */
+  const adapters: Record<
+    string,
+    {
+      send: (client: AuthClient, signal: AbortSignal) => Promise<unknown>;
+      aborted: (error: unknown) => boolean;
     }
-  });
+  > = {
+    fetch: {
+      send: (client: AuthClient, signal: AbortSignal) =>
+        createFetch(client)(`${proxy.url}/bbb`, { signal }),
+      aborted: (error: unknown) => error instanceof Error && error.name === 'AbortError',
+    },
+    axios: {
+      send: (client: AuthClient, signal: AbortSignal) => {
+        const api = axios.create({ baseURL: proxy.url });
+        attachAxios(client, api);
+        return api.get('/bbb', { signal });
+      },
+      aborted: (error: unknown) =>
+        axios.isCancel(error) || (error instanceof Error && error.name === 'AbortError'),
+    },
+  };
 
-  void test('a request waiting behind it through axios ends when its AbortSignal fires', async () => {
-    const { waiting, close } = await stuckHolder({ lockTimeout: 60_000 });
-    try {
-      await spoilAccessToken(waiting);
-      const api = axios.create({ baseURL: proxy.url });
-      attachAxios(waiting, api);
-      const controller = new AbortController();
-      const pending = api.get('/bbb', { signal: controller.signal });
-      await within(
-        5000,
-        'the 401',
-        until(() => proxy.count('GET', '/bbb', 401) === 1),
-      );
-      controller.abort();
-      await assert.rejects(
-        within(5000, 'the aborted request', pending),
-        (error: unknown) =>
-          axios.isCancel(error) || (error instanceof Error && error.name === 'AbortError'),
-      );
-    } finally {
-      close();
-    }
-  });
+  for (const [via, { send, aborted }] of Object.entries(adapters)) {
+    void test(`a request waiting behind it through ${via} ends when its AbortSignal fires`, async () => {
+      const { waiting, close } = await stuckHolder({ lockTimeout: 60_000 });
+      try {
+        await spoilAccessToken(waiting);
+        const controller = new AbortController();
+        const pending = send(waiting, controller.signal);
+        await within(
+          5000,
+          'the 401',
+          until(() => proxy.count('GET', '/bbb', 401) === 1),
+        );
+        controller.abort();
+        await assert.rejects(within(5000, 'the aborted request', pending), aborted);
+      } finally {
+        close();
+      }
+    });
+  }
 
   void test('getAccessToken waiting behind it ends when its AbortSignal fires', async () => {
     const { waiting, close } = await stuckHolder({ lockTimeout: 60_000 });

@@ -2,7 +2,7 @@
 // of the server sees every request the client makes, refreshes included.
 import axios from 'axios';
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   createAuthClient,
   createFetch,
@@ -13,8 +13,7 @@ import {
   type SessionExpiredError,
 } from '../src/index.js';
 import { attachAxios } from '../src/axios.js';
-import { CountingProxy } from './helpers/proxy.js';
-import { startServer, type RunningServer } from './helpers/server.js';
+import { serverBehindProxy } from './helpers/server.js';
 import {
   loginDirectly,
   PASSWORD,
@@ -28,18 +27,7 @@ import {
 const TTL_SECONDS = 3;
 const N = 10;
 
-let server: RunningServer;
-let proxy: CountingProxy;
-
-before(async () => {
-  server = await startServer({ ACCESS_TOKEN_TTL: `${TTL_SECONDS}s` });
-  proxy = await new CountingProxy(server.url).start();
-});
-
-after(async () => {
-  await proxy?.close();
-  await server?.stop();
-});
+const { server, proxy } = await serverBehindProxy({ ACCESS_TOKEN_TTL: `${TTL_SECONDS}s` });
 
 interface Result {
   status: number;

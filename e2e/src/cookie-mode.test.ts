@@ -55,9 +55,11 @@ test('switching to localStorage mode shows the refresh token to every script; sw
     const other = await openTab();
     await signIn(page, account);
 
+    // The switch signs out and then reloads, here and in the other tab: the form shows
+    // before the reload, so wait for the reload itself.
+    const reloaded = page.waitForEvent('load');
     await page.getByRole('radio', { name: 'localStorage' }).check();
-
-    // The switch signs out and reloads, here and in the other tab.
+    await reloaded;
     await page.getByRole('button', { name: 'Log in' }).waitFor();
     await other.getByRole('radio', { name: 'localStorage', checked: true }).waitFor();
     await signIn(page, account);
@@ -73,8 +75,9 @@ test('switching to localStorage mode shows the refresh token to every script; sw
     );
     await screenshot(page, '7-storage-mode');
 
+    const reloadedAgain = page.waitForEvent('load');
     await page.getByRole('radio', { name: 'httpOnly cookie' }).check();
-
+    await reloadedAgain;
     await page.getByRole('button', { name: 'Log in' }).waitFor();
     assert.equal(await scriptSees(page, 'localStorage'), '(empty)');
     await signIn(page, account);

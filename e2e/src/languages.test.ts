@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { withHarness } from './support/harness.js';
 import { DOCS_IMAGES_DIR } from './support/paths.js';
-import { settledAnswers } from './support/ui.js';
+import { settledAnswers, signIn } from './support/ui.js';
 
 /** The names a person (or a screen reader) finds the demo's controls by, in one language. */
 interface Words {
@@ -148,10 +148,7 @@ for (const words of [english, chinese]) {
       const page = await openTab();
       await assertShownIn(page, words);
 
-      await page.getByLabel(words.username, { exact: true }).fill(account.username);
-      await page.getByLabel(words.password, { exact: true }).fill(account.password);
-      await button(page, words.logIn).click();
-      await button(page, words.logOut).waitFor();
+      await signIn(page, account, words);
 
       await button(page, words.callBbb).click();
       assert.deepEqual(await settledAnswers(page, 1, words.answers), ['bbb']);
@@ -188,10 +185,7 @@ test('the language switch rewords the page at once and is remembered after a rel
   await withHarness(t, { name: 'language-switch' }, async ({ account, openTab, screenshot }) => {
     const page = await openTab();
     await assertShownIn(page, english);
-    await page.getByLabel(english.username, { exact: true }).fill(account.username);
-    await page.getByLabel(english.password, { exact: true }).fill(account.password);
-    await button(page, english.logIn).click();
-    await button(page, english.logOut).waitFor();
+    await signIn(page, account, english);
     const log = page.getByRole('list', { name: 'Request log', exact: true });
     await log.getByText('client', { exact: true }).first().waitFor();
     await page.evaluate(() => Object.assign(window, { notReloaded: true }));

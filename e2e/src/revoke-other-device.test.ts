@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { waitFor } from '@seamless/testing';
 import { withHarness } from './support/harness.js';
-import { answers, signIn, waitUntil, watchNetwork } from './support/ui.js';
+import { answers, signIn, UI_PATIENCE_MS, watchNetwork } from './support/ui.js';
 
 test('revoking another device in the Sessions list: its next Call /bbb fails at once with "Session expired"', async (t) => {
   await withHarness(
@@ -16,17 +17,29 @@ test('revoking another device in the Sessions list: its next Call /bbb fails at 
         await there.goto(server.url);
         await signIn(there, account);
         await there.getByRole('button', { name: 'Call /bbb' }).click();
-        await waitUntil(async () => (await answers(there)).includes('bbb'), 'the device is served');
+        await waitFor(
+          'the device is served',
+          async () => (await answers(there)).includes('bbb'),
+          UI_PATIENCE_MS,
+        );
 
         const here = await openTab();
         await signIn(here, account);
         const rows = here.getByRole('region', { name: 'Sessions' }).getByRole('listitem');
-        await waitUntil(async () => (await rows.count()) === 2, 'both devices are listed');
+        await waitFor(
+          'both devices are listed',
+          async () => (await rows.count()) === 2,
+          UI_PATIENCE_MS,
+        );
         await rows
           .filter({ hasNotText: 'this device' })
           .getByRole('button', { name: 'Revoke' })
           .click();
-        await waitUntil(async () => (await rows.count()) === 1, 'the other device is gone');
+        await waitFor(
+          'the other device is gone',
+          async () => (await rows.count()) === 1,
+          UI_PATIENCE_MS,
+        );
 
         // The other device still holds an access token that has not expired: the very
         // next call is refused all the same, and its session ends.
@@ -44,7 +57,11 @@ test('revoking another device in the Sessions list: its next Call /bbb fails at 
 
         // The device that revoked is not affected.
         await here.getByRole('button', { name: 'Call /bbb' }).click();
-        await waitUntil(async () => (await answers(here)).includes('bbb'), 'this device is served');
+        await waitFor(
+          'this device is served',
+          async () => (await answers(here)).includes('bbb'),
+          UI_PATIENCE_MS,
+        );
       } finally {
         await otherDevice.close();
       }

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { waitFor } from '@seamless/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { listSessions, login, revokeSession } from './support/api.js';
 import { withHarness } from './support/harness.js';
-import { signIn, waitUntil, watchNetwork } from './support/ui.js';
+import { signIn, UI_PATIENCE_MS, watchNetwork } from './support/ui.js';
 
 test('a session revoked from another session ends with "Session expired" and the sign-in form', async (t) => {
   await withHarness(
@@ -31,7 +32,7 @@ test('a session revoked from another session ends with "Session expired" and the
       assert.equal(network.count('/user/refresh'), 1, 'the refused refresh is not retried');
 
       // Nothing is left hanging, neither in the browser nor in the page's log.
-      await waitUntil(() => network.pending() === 0, 'every request has finished');
+      await waitFor('every request has finished', () => network.pending() === 0, UI_PATIENCE_MS);
       const log = page.getByRole('list', { name: 'Request log' });
       assert.equal(await log.getByText('pending', { exact: true }).count(), 0);
       await screenshot(page, '5-session-end');
@@ -46,11 +47,12 @@ test('an expired refresh token ends the session the same way', async (t) => {
     async ({ account, openTab, screenshot }) => {
       const page = await openTab();
       await signIn(page, account);
-      await waitUntil(
+      await waitFor(
+        'the refresh token has run out',
         async () =>
           (await page.getByRole('timer', { name: 'Refresh token', exact: true }).textContent()) ===
           'expired',
-        'the refresh token has run out',
+        UI_PATIENCE_MS,
       );
       // refresh_expires_in is a whole number of seconds, so the page may count down to
       // zero up to a second before the server's own deadline.
@@ -61,7 +63,7 @@ test('an expired refresh token ends the session the same way', async (t) => {
 
       await page.getByRole('alert').filter({ hasText: 'Session expired' }).waitFor();
       await page.getByLabel('Password').waitFor();
-      await waitUntil(() => network.pending() === 0, 'every request has finished');
+      await waitFor('every request has finished', () => network.pending() === 0, UI_PATIENCE_MS);
       assert.deepEqual(network.statuses(401), ['/user/refresh']);
       await screenshot(page, '5-refresh-expiry');
     },

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { waitFor } from '@seamless/testing';
 import { login, refreshStatus } from './support/api.js';
 import { withHarness } from './support/harness.js';
-import { signIn, waitUntil } from './support/ui.js';
+import { signIn, UI_PATIENCE_MS } from './support/ui.js';
 
 test('the Sessions list revokes another device, and revoking this one signs out', async (t) => {
   await withHarness(t, { name: 'sessions' }, async ({ account, openTab, screenshot, server }) => {
@@ -13,12 +14,20 @@ test('the Sessions list revokes another device, and revoking this one signs out'
 
     const sessions = page.getByRole('region', { name: 'Sessions' });
     const rows = sessions.getByRole('listitem');
-    await waitUntil(async () => (await rows.count()) === 2, 'both sessions are listed');
+    await waitFor(
+      'both sessions are listed',
+      async () => (await rows.count()) === 2,
+      UI_PATIENCE_MS,
+    );
     await screenshot(page, '7-sessions');
 
     const otherRow = rows.filter({ hasNotText: 'this device' });
     await otherRow.getByRole('button', { name: 'Revoke' }).click();
-    await waitUntil(async () => (await rows.count()) === 1, 'the revoked session is gone');
+    await waitFor(
+      'the revoked session is gone',
+      async () => (await rows.count()) === 1,
+      UI_PATIENCE_MS,
+    );
     assert.equal(await refreshStatus(server.url, otherDevice.refresh_token), 401);
 
     await rows.filter({ hasText: 'this device' }).getByRole('button', { name: 'Revoke' }).click();

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { waitFor } from '@seamless/testing';
 import { withHarness } from './support/harness.js';
-import { countdown, settledAnswers, signIn, waitUntil, watchNetwork } from './support/ui.js';
+import { countdown, settledAnswers, signIn, UI_PATIENCE_MS, watchNetwork } from './support/ui.js';
 
 test('two tabs at an expired token share one refresh and both keep working', async (t) => {
   await withHarness(
@@ -19,11 +20,12 @@ test('two tabs at an expired token share one refresh and both keep working', asy
       }
 
       // Both tabs see the same stored token run out; nothing refreshes it meanwhile.
-      await waitUntil(
+      await waitFor(
+        'both tabs show the access token as expired',
         async () =>
           (await countdown(first, 'Access token')) === 'expired' &&
           (await countdown(second, 'Access token')) === 'expired',
-        'both tabs show the access token as expired',
+        UI_PATIENCE_MS,
       );
 
       const network = watchNetwork(context);

@@ -9,3 +9,4 @@ export {
   type TokenPair,
 } from './tokens.js';
 export { sleep, waitFor } from './wait.js';
+export { answerOf, type Answer, type AnswerOptions } from './answer.js';

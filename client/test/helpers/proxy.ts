@@ -39,6 +39,15 @@ export interface AnswerControl {
   release(): void;
 }
 
+/** A promise that settles once `fire()` is called. */
+function signal(): { fired: Promise<void>; fire: () => void } {
+  let fire = (): void => undefined;
+  const fired = new Promise<void>((resolve) => {
+    fire = resolve;
+  });
+  return { fired, fire };
+}
+
 export class CountingProxy {
   readonly hits: Hit[] = [];
   readonly statics = new Map<string, StaticFile>();
@@ -100,36 +109,24 @@ export class CountingProxy {
    * itself reaches the server, which acts on it).
    */
   answers(path: string, fate: AnswerFate, times = 1): AnswerControl {
-    let answered = (): void => undefined;
-    let release = (): void => undefined;
-    const first = new Promise<void>((resolve) => {
-      answered = resolve;
-    });
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    this.#answers.set(path, { fate, times, answered, gate });
+    const answered = signal();
+    const gate = signal();
+    this.#answers.set(path, { fate, times, answered: answered.fire, gate: gate.fired });
     return {
-      answered: first,
+      answered: answered.fired,
       release: () => {
         this.#answers.delete(path);
-        release();
+        gate.fire();
       },
     };
   }
 
   /** Holds the next request to `path` until `release()` is called. */
   hold(path: string): Hold {
-    let arrive = (): void => undefined;
-    let release = (): void => undefined;
-    const arrived = new Promise<void>((resolve) => {
-      arrive = resolve;
-    });
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    this.#holds.set(path, { arrive, gate });
-    return { arrived, release };
+    const arrived = signal();
+    const gate = signal();
+    this.#holds.set(path, { arrive: arrived.fire, gate: gate.fired });
+    return { arrived: arrived.fired, release: gate.fire };
   }
 
   async close(): Promise<void> {

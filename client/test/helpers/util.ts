@@ -1,10 +1,10 @@
+import { decodeJwtPart, sleep } from '@seamless/testing';
 import type { AuthClient, TokenPair } from '../../src/index.js';
+
+export { sleep };
 
 export const USERNAME = 'guang';
 export const PASSWORD = '123456';
-
-export const sleep = (ms: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Fails instead of hanging when `promise` does not settle within `ms`. */
 export async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
@@ -70,9 +70,7 @@ export const PASSWORD8 = 'correct horse battery';
 
 /** The `username` claim of an access token (read, not verified). */
 export function usernameIn(accessToken: string | undefined): unknown {
-  const payload = accessToken?.split('.')[1] ?? '';
-  return (JSON.parse(Buffer.from(payload, 'base64url').toString()) as { username?: unknown })
-    .username;
+  return decodeJwtPart(accessToken ?? '', 1).username;
 }
 
 /** Whether the server still accepts this refresh token (a refresh that rotates it). */

@@ -1,17 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import type { TokenPair } from '@seamless/testing';
 
 /** An account created for one test. */
 export interface Account {
   readonly username: string;
   readonly password: string;
-}
-
-/** What `POST /user/login` answers. */
-export interface TokenPair {
-  readonly access_token: string;
-  readonly refresh_token: string;
-  readonly expires_in: number;
-  readonly refresh_expires_in: number;
 }
 
 /** One entry of `GET /user/sessions`. */

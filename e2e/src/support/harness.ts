@@ -1,9 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TestContext } from 'node:test';
+import { after, type TestContext } from 'node:test';
+import { launchChromium, unavailable } from '@seamless/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createAccount, type Account } from './api.js';
-import { launchChromium } from '@seamless/testing';
 import { ARTIFACTS_DIR } from './paths.js';
 import { startServer, type RunningServer } from './server.js';
 
@@ -35,41 +35,47 @@ export interface HarnessOptions {
 /** A viewport that fits the two columns of the dashboard. */
 const VIEWPORT = { width: 1280, height: 860 };
 
-async function launchOrSkip(t: TestContext): Promise<Browser | null> {
-  try {
-    return await launchChromium();
-  } catch (error) {
-    // On CI a missing browser is a failure; on a workstation, say why and move on.
-    if (process.env.CI === 'true') {
-      throw error;
-    }
-    t.skip(`Chromium cannot start: ${error instanceof Error ? error.message : String(error)}`);
-    return null;
-  }
+/**
+ * One Chromium for the test file that imports this module, closed after its tests; each
+ * test gets a context of its own. When it cannot start, the tests skip, and under CI
+ * that is a failure.
+ */
+const chromium: { browser: Browser } | { skip: string } = await launchChromium().then(
+  (browser) => ({ browser }),
+  (error: unknown) => ({
+    skip: unavailable(
+      `Chromium cannot start: ${error instanceof Error ? error.message : String(error)}`,
+    ),
+  }),
+);
+if ('browser' in chromium) {
+  after(() => chromium.browser.close());
 }
 
 /**
- * Runs `body` with a fresh server, Chromium and account, and closes them afterwards.
- * When the body fails, every open tab is saved to e2e/artifacts/<name>-failure-<n>.png.
- * Skips (outside CI) when Chromium cannot start.
+ * Runs `body` with a fresh server, browser context and account, and closes them
+ * afterwards. When the body fails, every open tab is saved to
+ * e2e/artifacts/<name>-failure-<n>.png. Skips when Chromium cannot start.
  */
 export async function withHarness(
   t: TestContext,
   options: HarnessOptions,
   body: (harness: Harness) => Promise<void>,
 ): Promise<void> {
-  const browser = await launchOrSkip(t);
-  if (!browser) {
+  if (!('browser' in chromium)) {
+    t.skip(chromium.skip);
     return;
   }
-  let server: RunningServer | undefined;
-  try {
-    server = await startServer(options.env);
-    // A fixed language, so that the page's words do not depend on the machine's.
-    const context = await browser.newContext({
-      viewport: VIEWPORT,
-      locale: options.locale ?? 'en-US',
+  const { browser } = chromium;
+  const server = await startServer(options.env);
+  // A fixed language, so that the page's words do not depend on the machine's.
+  const context = await browser
+    .newContext({ viewport: VIEWPORT, locale: options.locale ?? 'en-US' })
+    .catch(async (error: unknown) => {
+      await server.stop();
+      throw error;
     });
+  try {
     context.setDefaultTimeout(15_000);
     const account = await createAccount(
       server.url,
@@ -112,7 +118,7 @@ export async function withHarness(
       throw error;
     }
   } finally {
-    await browser.close();
-    await server?.stop();
+    await context.close();
+    await server.stop();
   }
 }

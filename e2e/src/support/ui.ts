@@ -1,27 +1,35 @@
 import type { BrowserContext, Page } from 'playwright-core';
+import { waitFor } from '@seamless/testing';
 import type { Account } from './api.js';
 
-/** Polls `condition` until it holds, failing with `message` after `timeoutMs`. */
-export async function waitUntil(
-  condition: () => boolean | Promise<boolean>,
-  message: string,
-  timeoutMs = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting until ${message}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+/** How long the page may take to show what a test waits for (as long as Playwright's waits). */
+export const UI_PATIENCE_MS = 15_000;
+
+/** The sign-in form's words: English unless the page speaks another language. */
+export interface SignInWords {
+  readonly username: string;
+  readonly password: string;
+  readonly logIn: string;
+  readonly logOut: string;
 }
 
+const ENGLISH_SIGN_IN: SignInWords = {
+  username: 'Username',
+  password: 'Password',
+  logIn: 'Log in',
+  logOut: 'Log out',
+};
+
 /** Signs in through the form, as a person would, and waits for the dashboard. */
-export async function signIn(page: Page, account: Account): Promise<void> {
-  await page.getByLabel('Username').fill(account.username);
-  await page.getByLabel('Password').fill(account.password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('button', { name: 'Log out' }).waitFor();
+export async function signIn(
+  page: Page,
+  account: Account,
+  words: SignInWords = ENGLISH_SIGN_IN,
+): Promise<void> {
+  await page.getByLabel(words.username, { exact: true }).fill(account.username);
+  await page.getByLabel(words.password, { exact: true }).fill(account.password);
+  await page.getByRole('button', { name: words.logIn, exact: true }).click();
+  await page.getByRole('button', { name: words.logOut, exact: true }).waitFor();
 }
 
 /**
@@ -40,13 +48,16 @@ export async function settledAnswers(
   region = 'Answers',
 ): Promise<string[]> {
   let shown: string[] = [];
-  await waitUntil(
+  await waitFor(
+    `${count} settled answers`,
     async () => {
       shown = await answers(page, region);
       return shown.length === count && shown.every((answer) => answer !== '…');
     },
-    `${count} answers are shown (last seen: ${JSON.stringify(shown)})`,
-  );
+    UI_PATIENCE_MS,
+  ).catch((error: unknown) => {
+    throw new Error(`${String(error)} (last seen: ${JSON.stringify(shown)})`);
+  });
   return shown;
 }
 

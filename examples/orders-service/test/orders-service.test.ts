@@ -1,53 +1,26 @@
 import assert from 'node:assert/strict';
 import { createHmac, generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
+import { answerOf, decodeJwtPart, waitFor } from '@seamless/testing';
 import { SignJWT } from 'jose';
-import {
-  AuthServer,
-  call,
-  eventually,
-  freePort,
-  login,
-  occurrences,
-  signingKey,
-  startOrdersService,
-  type OrdersService,
-} from './support';
+import { login, occurrences, servicesForBlock, signingKey } from './support';
+
+/** Restarts and key fetches take their time; waiting is ordering, not a timed assertion. */
+const PATIENCE_MS = 60_000;
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 describe('the orders service trusts a running Seamless server', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'orders-service-'));
-  let auth: AuthServer;
-  let orders: OrdersService;
-
-  before(async () => {
-    auth = new AuthServer(
-      await freePort(),
-      `sqlite:${join(dir, 'db.sqlite')}`,
-      [signingKey('k1')],
-      'k1',
-    );
-    await auth.start();
-    orders = await startOrdersService(auth.url);
-  });
-
-  after(async () => {
-    await orders?.stop();
-    await auth?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const services = servicesForBlock({ authRunning: true });
 
   it('serves the signed-in user their own orders, and its health to anyone', async () => {
+    const { auth, orders } = services;
     const guang = await login(auth);
-    assert.deepEqual((await call(`${orders.url}/orders`, { token: guang.access_token })).body, {
+    assert.deepEqual((await answerOf(`${orders.url}/orders`, { token: guang.access_token })).body, {
       user: 'guang',
       orders: [],
     });
-    const placed = await call(`${orders.url}/orders`, {
+    const placed = await answerOf(`${orders.url}/orders`, {
       token: guang.access_token,
       method: 'POST',
       json: { item: 'tea' },
@@ -55,23 +28,27 @@ describe('the orders service trusts a running Seamless server', () => {
     assert.equal(placed.status, 201);
     assert.deepEqual(placed.body, { id: 1, item: 'tea', userId: 1 });
 
-    await call(`${auth.url}/user/register`, {
+    await answerOf(`${auth.url}/user/register`, {
       method: 'POST',
       json: { username: 'alice', password: 'correct horse battery' },
     });
     const alice = await login(auth, 'alice', 'correct horse battery');
-    assert.deepEqual((await call(`${orders.url}/orders`, { token: alice.access_token })).body, {
+    assert.deepEqual((await answerOf(`${orders.url}/orders`, { token: alice.access_token })).body, {
       user: 'alice',
       orders: [],
     });
-    assert.equal((await call(`${orders.url}/orders`, { token: guang.access_token })).status, 200);
-    assert.deepEqual((await call(`${orders.url}/health`)).body, { status: 'ok' });
+    assert.equal(
+      (await answerOf(`${orders.url}/orders`, { token: guang.access_token })).status,
+      200,
+    );
+    assert.deepEqual((await answerOf(`${orders.url}/health`)).body, { status: 'ok' });
   });
 
   it('refuses what the Seamless server refuses, with the same 401 and WWW-Authenticate', async () => {
+    const { auth, orders } = services;
     const genuine = await login(auth);
     const [h, p] = genuine.access_token.split('.');
-    const claims = JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>;
+    const claims = decodeJwtPart(genuine.access_token, 1);
     const now = Math.floor(Date.now() / 1000);
     const foreignKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
     const forged = await new SignJWT({ ...claims, username: 'admin' })
@@ -99,16 +76,20 @@ describe('the orders service trusts a running Seamless server', () => {
     ];
     for (const [why, authorization] of cases) {
       const [kit, server] = await Promise.all([
-        call(`${orders.url}/orders`, { authorization }),
-        call(`${auth.url}/bbb`, { authorization }),
+        answerOf(`${orders.url}/orders`, { authorization }),
+        answerOf(`${auth.url}/bbb`, { authorization }),
       ]);
       assert.equal(kit.status, 401, why);
       assert.deepEqual(kit, server, why);
     }
-    assert.equal((await call(`${orders.url}/orders`, { token: genuine.access_token })).status, 200);
+    assert.equal(
+      (await answerOf(`${orders.url}/orders`, { token: genuine.access_token })).status,
+      200,
+    );
   });
 
   it('accepts tokens of a rotated key without a restart, and tokens of the old key still', async () => {
+    const { auth, orders } = services;
     const before = await login(auth);
     // Rotation as docs/KEYS.md describes it, in one go: a new key signs, the old one still verifies.
     await auth.stop();
@@ -116,73 +97,62 @@ describe('the orders service trusts a running Seamless server', () => {
     auth.currentKid = 'k2';
     await auth.start();
     const rotated = await login(auth);
-    const header = JSON.parse(
-      Buffer.from(rotated.access_token.split('.')[0], 'base64url').toString(),
-    ) as { kid: string };
-    assert.equal(header.kid, 'k2');
+    assert.equal(decodeJwtPart(rotated.access_token, 0).kid, 'k2');
     // The first token of the new key makes the service fetch the keys again (at most once per cooldown).
-    await eventually(
-      async () =>
-        (await call(`${orders.url}/orders`, { token: rotated.access_token })).status === 200,
+    await waitFor(
       'the new key to be accepted',
+      async () =>
+        (await answerOf(`${orders.url}/orders`, { token: rotated.access_token })).status === 200,
+      PATIENCE_MS,
     );
-    assert.equal((await call(`${orders.url}/orders`, { token: before.access_token })).status, 200);
+    assert.equal(
+      (await answerOf(`${orders.url}/orders`, { token: before.access_token })).status,
+      200,
+    );
   });
 
   it('refuses the tokens of a revoked session within seconds, not at exp', async () => {
-    assert.equal((await call(`${auth.url}/.well-known/revoked-sessions`)).status, 200);
+    const { auth, orders } = services;
+    assert.equal((await answerOf(`${auth.url}/.well-known/revoked-sessions`)).status, 200);
     const pair = await login(auth);
-    assert.equal((await call(`${orders.url}/orders`, { token: pair.access_token })).status, 200);
-    const logout = await call(`${auth.url}/user/logout`, {
+    assert.equal(
+      (await answerOf(`${orders.url}/orders`, { token: pair.access_token })).status,
+      200,
+    );
+    const logout = await answerOf(`${auth.url}/user/logout`, {
       token: pair.access_token,
       method: 'POST',
     });
     assert.equal(logout.status, 204);
-    await eventually(
+    await waitFor(
+      'the revoked session to be refused',
       async () => {
-        const answer = await call(`${orders.url}/orders`, { token: pair.access_token });
+        const answer = await answerOf(`${orders.url}/orders`, { token: pair.access_token });
         return answer.status === 401 && answer.wwwAuthenticate === 'Bearer error="invalid_token"';
       },
-      'the revoked session to be refused',
       15_000,
     );
   });
 });
 
 describe('the orders service starts while the Seamless server is down', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'orders-service-'));
-  let auth: AuthServer;
-  let orders: OrdersService;
-
-  before(async () => {
-    auth = new AuthServer(
-      await freePort(),
-      `sqlite:${join(dir, 'db.sqlite')}`,
-      [signingKey('k1')],
-      'k1',
-    );
-    orders = await startOrdersService(auth.url);
-  });
-
-  after(async () => {
-    await orders?.stop();
-    await auth?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const services = servicesForBlock({ authRunning: false });
 
   it('answers 401 (not 500) until the keys arrive, says so once, and then lets tokens through', async () => {
+    const { auth, orders } = services;
     const token = await auth.sign({});
     for (let i = 0; i < 10; i++) {
-      const answer = await call(`${orders.url}/orders`, { token });
+      const answer = await answerOf(`${orders.url}/orders`, { token });
       assert.equal(answer.status, 401);
       assert.equal(answer.wwwAuthenticate, 'Bearer error="invalid_token"');
     }
-    assert.equal((await call(`${orders.url}/health`)).status, 200);
+    assert.equal((await answerOf(`${orders.url}/health`)).status, 200);
 
     await auth.start();
-    await eventually(
-      async () => (await call(`${orders.url}/orders`, { token })).status === 200,
+    await waitFor(
       'the keys to arrive',
+      async () => (await answerOf(`${orders.url}/orders`, { token })).status === 200,
+      PATIENCE_MS,
     );
     const output = orders.output();
     assert.equal(

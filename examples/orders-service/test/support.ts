@@ -6,23 +6,21 @@ import {
   randomBytes,
   type JsonWebKey,
 } from 'node:crypto';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
+import {
+  answerOf,
+  freePort,
+  startSeamless,
+  type RunningServer,
+  type TokenPair,
+} from '@seamless/testing';
 import { SignJWT } from 'jose';
 
 /** The compiled orders service next to the compiled tests. */
 const ORDERS_MAIN = join(__dirname, '..', 'src', 'main.js');
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** A private ES256 JWK for JWT_SIGNING_KEYS. */
 export function signingKey(kid: string): JsonWebKey {
@@ -37,7 +35,7 @@ export function signingKey(kid: string): JsonWebKey {
 export class AuthServer {
   readonly url: string;
   readonly refreshTokenSecret = randomBytes(32).toString('base64url');
-  private running: { stop(): Promise<void> } | undefined;
+  private running: RunningServer | undefined;
 
   constructor(
     readonly port: number,
@@ -49,7 +47,6 @@ export class AuthServer {
   }
 
   async start(): Promise<void> {
-    const { startSeamless } = await import('@seamless/testing');
     this.running = await startSeamless({
       PORT: String(this.port),
       JWT_ISSUER: this.url,
@@ -148,74 +145,70 @@ export async function startOrdersService(issuer: string): Promise<OrdersService>
   };
 }
 
-export interface Answer {
-  status: number;
-  wwwAuthenticate: string | null;
-  body: unknown;
-}
-
-export async function call(
-  url: string,
-  options: { token?: string; authorization?: string; method?: string; json?: unknown } = {},
-): Promise<Answer> {
-  const headers: Record<string, string> = {};
-  const authorization =
-    options.authorization ?? (options.token === undefined ? undefined : `Bearer ${options.token}`);
-  if (authorization !== undefined) {
-    headers.authorization = authorization;
-  }
-  if (options.json !== undefined) {
-    headers['content-type'] = 'application/json';
-  }
-  const response = await fetch(url, {
-    method: options.method ?? 'GET',
-    headers,
-    body: options.json === undefined ? undefined : JSON.stringify(options.json),
-  });
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON
-  }
-  return {
-    status: response.status,
-    wwwAuthenticate: response.headers.get('www-authenticate'),
-    body,
-  };
-}
-
 export async function login(
   auth: AuthServer,
   username = 'guang',
   password = '123456',
-): Promise<{ access_token: string; refresh_token: string }> {
-  const answer = await call(`${auth.url}/user/login`, {
+): Promise<TokenPair> {
+  const answer = await answerOf(`${auth.url}/user/login`, {
     method: 'POST',
     json: { username, password },
   });
   if (answer.status !== 200 && answer.status !== 201) {
     throw new Error(`login ${username}: ${answer.status} ${JSON.stringify(answer.body)}`);
   }
-  return answer.body as { access_token: string; refresh_token: string };
-}
-
-/** Waits for a condition by polling: ordering, never a timed assertion. */
-export async function eventually(
-  condition: () => Promise<boolean>,
-  what: string,
-  timeoutMs = 60_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) {
-      throw new Error(`gave up waiting: ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  return answer.body as TokenPair;
 }
 
 export function occurrences(text: string, needle: string): number {
   return text.split(needle).length - 1;
+}
+
+/** The Seamless server and the orders service that one `describe` block works with. */
+export interface Services {
+  readonly auth: AuthServer;
+  readonly orders: OrdersService;
+}
+
+/**
+ * Starts, before the enclosing block's tests, a Seamless server with key `k1` on a fresh
+ * SQLite file (or only prepares it, when `authRunning` is false, for a test to start it)
+ * and the orders service trusting it; stops both after them.
+ */
+export function servicesForBlock(options: { authRunning: boolean }): Services {
+  const dir = mkdtempSync(join(tmpdir(), 'orders-service-'));
+  let auth: AuthServer | undefined;
+  let orders: OrdersService | undefined;
+  before(async () => {
+    auth = new AuthServer(
+      await freePort(),
+      `sqlite:${join(dir, 'db.sqlite')}`,
+      [signingKey('k1')],
+      'k1',
+    );
+    if (options.authRunning) {
+      await auth.start();
+    }
+    orders = await startOrdersService(auth.url);
+  });
+  after(async () => {
+    await orders?.stop();
+    await auth?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    get auth() {
+      return started(auth);
+    },
+    get orders() {
+      return started(orders);
+    },
+  };
+}
+
+function started<T>(service: T | undefined): T {
+  if (service === undefined) {
+    throw new Error("the services start in the block's before hook");
+  }
+  return service;
 }

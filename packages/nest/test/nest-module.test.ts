@@ -1,7 +1,15 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Controller, Get, Module, UseGuards, type INestApplication } from '@nestjs/common';
+import { answerOf, freePort, waitFor, type Answer } from '@seamless/testing';
+import {
+  Controller,
+  Get,
+  Module,
+  UseGuards,
+  type INestApplication,
+  type Type,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
@@ -14,9 +22,11 @@ import {
   type Principal,
   type SeamlessAuth,
 } from '../src';
-import { eventually, freePort, newKey, StubIssuer } from './support/stub-issuer';
+import { newKey, StubIssuer } from './support/stub-issuer';
 
 const audience = 'orders';
+/** The feed is polled every 100 ms here; waiting is ordering, not a timed assertion. */
+const PATIENCE_MS = 30_000;
 
 @Controller()
 class OrdersController {
@@ -55,30 +65,71 @@ class ManualController {
   }
 }
 
-async function get(base: string, path: string, token?: string) {
-  const response = await fetch(`${base}${path}`, {
-    headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+const get = (base: string, path: string, token?: string): Promise<Answer> =>
+  answerOf(`${base}${path}`, { token });
+
+interface Running {
+  readonly issuer: StubIssuer;
+  readonly app: INestApplication;
+  /** The app's loopback URL. */
+  readonly base: string;
+}
+
+/**
+ * Before the enclosing block's tests: a stub issuer with one key, and the app of the
+ * module that `moduleFor` makes around it, on `platform`; after them, both closed.
+ */
+function appForBlock(
+  platform: 'fastify' | 'express',
+  moduleFor: (issuerUrl: string) => Type,
+): Running {
+  let issuer: StubIssuer | undefined;
+  let app: INestApplication | undefined;
+  let base = '';
+  before(async () => {
+    issuer = new StubIssuer(await freePort());
+    issuer.keys = [newKey('k1')];
+    await issuer.listen();
+    app = await NestFactory.create(
+      moduleFor(issuer.url),
+      platform === 'fastify' ? new FastifyAdapter() : new ExpressAdapter(),
+      { logger: false },
+    );
+    await app.listen(0, '127.0.0.1');
+    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   });
-  const text = await response.text();
-  return { status: response.status, www: response.headers.get('www-authenticate'), text };
+  after(async () => {
+    await app?.close();
+    await issuer?.close();
+  });
+  return {
+    get issuer() {
+      return started(issuer);
+    },
+    get app() {
+      return started(app);
+    },
+    get base() {
+      return started(app) && base;
+    },
+  };
+}
+
+function started<T>(value: T | undefined): T {
+  if (value === undefined) {
+    throw new Error("the app starts in the block's before hook");
+  }
+  return value;
 }
 
 for (const platform of ['fastify', 'express'] as const) {
   describe(`SeamlessModule on ${platform}`, () => {
-    let issuer: StubIssuer;
-    let app: INestApplication;
-    let base: string;
-
-    before(async () => {
-      issuer = new StubIssuer(await freePort());
-      issuer.keys = [newKey('k1')];
-      await issuer.listen();
-
+    const running = appForBlock(platform, (issuerUrl) => {
       @Module({
         imports: [
           SeamlessModule.forRootAsync({
             useFactory: () => ({
-              issuer: issuer.url,
+              issuer: issuerUrl,
               audience,
               revocationIntervalMs: 100,
               logger: { log: () => {}, warn: () => {} },
@@ -88,28 +139,16 @@ for (const platform of ['fastify', 'express'] as const) {
         controllers: [OrdersController, OpenController],
       })
       class AppModule {}
-
-      app = await NestFactory.create(
-        AppModule,
-        platform === 'fastify' ? new FastifyAdapter() : new ExpressAdapter(),
-        { logger: false },
-      );
-      await app.listen(0, '127.0.0.1');
-      base = await app.getUrl();
-      base = base.replace('[::1]', '127.0.0.1');
-      await app.get<SeamlessAuth>(SEAMLESS_AUTH).keys.whenReady();
+      return AppModule;
     });
-
-    after(async () => {
-      await app?.close();
-      await issuer?.close();
-    });
+    before(() => running.app.get<SeamlessAuth>(SEAMLESS_AUTH).keys.whenReady());
 
     it('guards every route unless it is @Public(), and gives @CurrentUser()', async () => {
+      const { issuer, base } = running;
       const token = await issuer.token(audience);
       const me = await get(base, '/me', token);
       assert.equal(me.status, 200);
-      const user = JSON.parse(me.text) as Principal;
+      const user = me.body as Principal;
       assert.equal(user.userId, 7);
       assert.equal(user.username, 'guang');
       assert.equal(typeof user.sessionId, 'string');
@@ -118,31 +157,32 @@ for (const platform of ['fastify', 'express'] as const) {
     });
 
     it('answers 401 with the WWW-Authenticate and body of the Seamless server', async () => {
-      const missing = await get(base, '/me');
-      assert.equal(missing.status, 401);
-      assert.equal(missing.www, 'Bearer');
-      assert.deepEqual(JSON.parse(missing.text), {
-        statusCode: 401,
-        message: 'Missing access token',
-        error: 'Unauthorized',
+      const { issuer, base } = running;
+      assert.deepEqual(await get(base, '/me'), {
+        status: 401,
+        wwwAuthenticate: 'Bearer',
+        body: { statusCode: 401, message: 'Missing access token', error: 'Unauthorized' },
       });
-      const invalid = await get(base, '/me', await issuer.token('billing'));
-      assert.equal(invalid.status, 401);
-      assert.equal(invalid.www, 'Bearer error="invalid_token"');
-      assert.deepEqual(JSON.parse(invalid.text), {
-        statusCode: 401,
-        message: 'Invalid or expired access token',
-        error: 'Unauthorized',
+      assert.deepEqual(await get(base, '/me', await issuer.token('billing')), {
+        status: 401,
+        wwwAuthenticate: 'Bearer error="invalid_token"',
+        body: {
+          statusCode: 401,
+          message: 'Invalid or expired access token',
+          error: 'Unauthorized',
+        },
       });
     });
 
     it('refuses a token once the feed lists its session', async () => {
+      const { issuer, base } = running;
       const token = await issuer.token(audience, { sid: `ended-${platform}` });
       assert.equal((await get(base, '/me', token)).status, 200);
       issuer.revoked = [`ended-${platform}`];
-      await eventually(
-        async () => (await get(base, '/me', token)).status === 401,
+      await waitFor(
         'the revoked session to be refused',
+        async () => (await get(base, '/me', token)).status === 401,
+        PATIENCE_MS,
       );
       assert.equal((await get(base, '/me', await issuer.token(audience))).status, 200);
     });
@@ -150,19 +190,11 @@ for (const platform of ['fastify', 'express'] as const) {
 }
 
 describe('SeamlessModule without the global guard', () => {
-  let issuer: StubIssuer;
-  let app: INestApplication;
-  let base: string;
-
-  before(async () => {
-    issuer = new StubIssuer(await freePort());
-    issuer.keys = [newKey('k1')];
-    await issuer.listen();
-
+  const running = appForBlock('fastify', (issuerUrl) => {
     @Module({
       imports: [
         SeamlessModule.forRoot({
-          issuer: issuer.url,
+          issuer: issuerUrl,
           audience,
           revokedSessionsUrl: false,
           globalGuard: false,
@@ -172,23 +204,16 @@ describe('SeamlessModule without the global guard', () => {
       controllers: [ManualController],
     })
     class AppModule {}
-
-    app = await NestFactory.create(AppModule, new FastifyAdapter(), { logger: false });
-    await app.listen(0, '127.0.0.1');
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  });
-
-  after(async () => {
-    await app?.close();
-    await issuer?.close();
+    return AppModule;
   });
 
   it('guards only the routes that ask for SeamlessGuard', async () => {
+    const { issuer, base } = running;
     assert.equal((await get(base, '/manual/free')).status, 200);
     assert.equal((await get(base, '/manual/guarded')).status, 401);
     const guarded = await get(base, '/manual/guarded', await issuer.token(audience));
     assert.equal(guarded.status, 200);
-    assert.equal(guarded.text, 'guang');
+    assert.equal(guarded.body, 'guang');
     assert.equal(issuer.count('/.well-known/revoked-sessions'), 0, 'revocation turned off');
   });
 });

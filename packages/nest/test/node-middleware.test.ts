@@ -6,6 +6,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import {
+  answerOf,
+  decodeJwtPart,
+  freePort,
+  startSeamless,
+  type TokenPair,
+} from '@seamless/testing';
 import { SignJWT } from 'jose';
 import {
   createSeamlessAuth,
@@ -13,31 +20,7 @@ import {
   type AuthenticatedRequest,
   type SeamlessAuth,
 } from '../src/core';
-import { freePort, recordingLogger } from './support/stub-issuer';
-
-interface Answer {
-  status: number;
-  wwwAuthenticate: string | null;
-  body: unknown;
-}
-
-async function get(url: string, authorization?: string): Promise<Answer> {
-  const response = await fetch(url, {
-    headers: authorization === undefined ? {} : { authorization },
-  });
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // plain text
-  }
-  return {
-    status: response.status,
-    wwwAuthenticate: response.headers.get('www-authenticate'),
-    body,
-  };
-}
+import { recordingLogger } from './support/stub-issuer';
 
 describe('the node:http middleware against a real Seamless server', () => {
   const dir = mkdtempSync(join(tmpdir(), 'seamless-kit-'));
@@ -50,7 +33,6 @@ describe('the node:http middleware against a real Seamless server', () => {
   let refreshToken: string;
 
   before(async () => {
-    const { startSeamless } = await import('@seamless/testing');
     const port = await freePort();
     seamless = await startSeamless({
       PORT: String(port),
@@ -62,7 +44,7 @@ describe('the node:http middleware against a real Seamless server', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'guang', password: '123456' }),
     });
-    const pair = (await login.json()) as { access_token: string; refresh_token: string };
+    const pair = (await login.json()) as TokenPair;
     accessToken = pair.access_token;
     refreshToken = pair.refresh_token;
 
@@ -96,24 +78,16 @@ describe('the node:http middleware against a real Seamless server', () => {
     const { signingKeys } = JSON.parse(readFileSync(keysFile, 'utf8')) as {
       signingKeys: JsonWebKey[];
     };
-    const header = JSON.parse(
-      Buffer.from(accessToken.split('.')[0], 'base64url').toString(),
-    ) as Record<string, string>;
-    const claims = JSON.parse(
-      Buffer.from(accessToken.split('.')[1], 'base64url').toString(),
-    ) as Record<string, unknown>;
-    return new SignJWT({ ...claims, ...changes })
+    const header = decodeJwtPart(accessToken, 0) as { alg: string; kid: string };
+    return new SignJWT({ ...decodeJwtPart(accessToken, 1), ...changes })
       .setProtectedHeader({ alg: header.alg, kid: header.kid, typ: 'at+jwt' })
       .sign(createPrivateKey({ key: signingKeys[0], format: 'jwk' }));
   }
 
   it('lets a valid access token through with its principal', async () => {
-    const answer = await get(serviceUrl, `Bearer ${accessToken}`);
+    const answer = await answerOf(serviceUrl, { token: accessToken });
     assert.equal(answer.status, 200);
-    const claims = JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url').toString()) as {
-      sid: string;
-      exp: number;
-    };
+    const claims = decodeJwtPart(accessToken, 1);
     assert.deepEqual(answer.body, {
       userId: 1,
       username: 'guang',
@@ -138,8 +112,8 @@ describe('the node:http middleware against a real Seamless server', () => {
     ];
     for (const [why, authorization] of cases) {
       const [kit, server] = await Promise.all([
-        get(serviceUrl, authorization),
-        get(`${seamless.url}/bbb`, authorization),
+        answerOf(serviceUrl, { authorization }),
+        answerOf(`${seamless.url}/bbb`, { authorization }),
       ]);
       assert.equal(server.status, 401, `${why}: the server refuses`);
       assert.deepEqual(kit, server, why);

@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, it } from 'node:test';
+import { freePort, waitFor } from '@seamless/testing';
 import { AccessTokenVerifier, RemoteJwks, type Verdict } from '../src/core';
-import {
-  eventually,
-  freePort,
-  newKey,
-  recordingLogger,
-  StubIssuer,
-  type StubKey,
-} from './support/stub-issuer';
+import { newKey, recordingLogger, StubIssuer, type StubKey } from './support/stub-issuer';
+
+/** Background polls and fetches take their time; waiting is ordering, not a timed assertion. */
+const PATIENCE_MS = 30_000;
 
 const audience = 'orders';
 
@@ -69,7 +66,7 @@ describe('keys fetched from the issuer', () => {
     const rotated = newKey('k2');
     issuer.keys = [rotated, ...issuer.keys];
     const lastFetch = Date.now();
-    await eventually(() => Date.now() - lastFetch > 1_200, 'the cooldown to pass');
+    await waitFor('the cooldown to pass', () => Date.now() - lastFetch > 1_200, PATIENCE_MS);
     // The genuine token of the new key and a flood of forged kids, all at once.
     const genuine = verifier.verify(await issuer.token(audience, {}, rotated));
     const forged = await Promise.all(
@@ -83,7 +80,7 @@ describe('keys fetched from the issuer', () => {
 
   it('when the issuer is down at start: 401s, one warning, and the keys once it is back', async () => {
     const { issuer, keys, verifier, logger } = await setUp({ listen: false, cooldownMs: 2_000 });
-    await eventually(() => logger.warnings().length > 0, 'the first failed fetch');
+    await waitFor('the first failed fetch', () => logger.warnings().length > 0, PATIENCE_MS);
     const token = await issuer.token(audience);
     const verdicts: Verdict[] = [];
     for (let i = 0; i < 20; i++) {
@@ -107,7 +104,7 @@ describe('keys fetched from the issuer', () => {
       Array.from({ length: 5 }, () => tokenWithKid(issuer, randomBytes(8).toString('hex'))),
     );
     // The start-up fetch may or may not have been answered yet: count from its failure.
-    await eventually(() => logger.warnings().length > 0, 'the failed fetch');
+    await waitFor('the failed fetch', () => logger.warnings().length > 0, PATIENCE_MS);
     const before = issuer.count('/.well-known/jwks.json');
     for (let i = 0; i < 200; i++) {
       await verifier.verify(tokens[i % tokens.length]);
@@ -122,13 +119,13 @@ describe('keys fetched from the issuer', () => {
     await keys.whenReady();
     const token = await issuer.token(audience);
     issuer.jwksStatus = 500;
-    await eventually(() => logger.warnings().length > 0, 'a failed background refetch');
+    await waitFor('a failed background refetch', () => logger.warnings().length > 0, PATIENCE_MS);
     assert.match(logger.warnings()[0], /keeps verifying with the keys it has/);
     assert.equal((await verifier.verify(token)).ok, true);
 
     issuer.jwksStatus = 200;
     issuer.keys = [newKey('k3')];
-    await eventually(() => keys.kids().includes('k3'), 'the new key set');
+    await waitFor('the new key set', () => keys.kids().includes('k3'), PATIENCE_MS);
     assert.deepEqual(keys.kids(), ['k3'], 'a key the issuer removed is gone');
   });
 });

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
+import { freePort, waitFor } from '@seamless/testing';
 import { RevokedSessions } from '../src/core';
-import { eventually, freePort, recordingLogger, StubIssuer } from './support/stub-issuer';
+import { recordingLogger, StubIssuer } from './support/stub-issuer';
+
+/** Background polls and fetches take their time; waiting is ordering, not a timed assertion. */
+const PATIENCE_MS = 30_000;
 
 describe('revoked-sessions feed', () => {
   const cleanups: (() => unknown)[] = [];
@@ -31,9 +35,9 @@ describe('revoked-sessions feed', () => {
     const { issuer, feed } = await setUp();
     issuer.revoked = ['s1'];
     feed.start();
-    await eventually(() => feed.isRevoked('s1'), 's1 revoked');
+    await waitFor('s1 revoked', () => feed.isRevoked('s1'), PATIENCE_MS);
     issuer.revoked = ['s2'];
-    await eventually(() => feed.isRevoked('s2'), 's2 revoked');
+    await waitFor('s2 revoked', () => feed.isRevoked('s2'), PATIENCE_MS);
     assert.equal(feed.isRevoked('s1'), true, 'an incremental answer adds, it does not replace');
     assert.equal(feed.isRevoked('s3'), false);
     const [first, ...later] = issuer.requests;
@@ -50,7 +54,7 @@ describe('revoked-sessions feed', () => {
     const { issuer, feed, logger } = await setUp();
     issuer.feedStatus = 404;
     feed.start();
-    await eventually(() => feed.state === 'missing', 'the 404');
+    await waitFor('the 404', () => feed.state === 'missing', PATIENCE_MS);
     await feed.nextPoll();
     assert.deepEqual(logger.warnings().length, 1);
     assert.match(logger.warnings()[0], /404.*until they expire/);
@@ -60,16 +64,16 @@ describe('revoked-sessions feed', () => {
     const { issuer, feed, logger } = await setUp();
     issuer.revoked = ['s1'];
     feed.start();
-    await eventually(() => feed.isRevoked('s1'), 's1 revoked');
+    await waitFor('s1 revoked', () => feed.isRevoked('s1'), PATIENCE_MS);
     issuer.feedStatus = 503;
-    await eventually(() => feed.state === 'unreachable', 'the outage');
+    await waitFor('the outage', () => feed.state === 'unreachable', PATIENCE_MS);
     await feed.nextPoll();
     await feed.nextPoll();
     assert.equal(feed.isRevoked('s1'), true);
     assert.equal(logger.warnings().length, 1, JSON.stringify(logger.lines));
     issuer.feedStatus = 200;
     issuer.revoked = ['s2'];
-    await eventually(() => feed.isRevoked('s2'), 'back');
+    await waitFor('back', () => feed.isRevoked('s2'), PATIENCE_MS);
     assert.equal(logger.lines.filter((line) => line.level === 'log').length, 1, 'the recovery');
   });
 
@@ -78,15 +82,15 @@ describe('revoked-sessions feed', () => {
     issuer.refuseSince = true;
     issuer.revoked = ['s1'];
     feed.start();
-    await eventually(() => feed.isRevoked('s1'), 's1 revoked');
+    await waitFor('s1 revoked', () => feed.isRevoked('s1'), PATIENCE_MS);
     issuer.revoked = ['s2'];
-    await eventually(() => feed.isRevoked('s2'), 's2 revoked despite the refused polls');
+    await waitFor('s2 revoked despite the refused polls', () => feed.isRevoked('s2'), PATIENCE_MS);
   });
 
   it('says once that the feed is unreachable when no issuer answers', async () => {
     const { feed, logger } = await setUp(false);
     feed.start();
-    await eventually(() => feed.state === 'unreachable', 'no issuer');
+    await waitFor('no issuer', () => feed.state === 'unreachable', PATIENCE_MS);
     assert.equal(logger.warnings().length, 1);
   });
 });

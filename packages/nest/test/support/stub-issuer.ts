@@ -1,6 +1,5 @@
 import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { createServer as createTcpServer } from 'node:net';
 import { SignJWT, type JWK } from 'jose';
 
 /** A signing key of the stub issuer. */
@@ -17,18 +16,6 @@ export function newKey(kid: string): StubKey {
     privateKey,
     jwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'ES256' } as JWK,
   };
-}
-
-/** A free loopback port: the stub listens on it later, or never. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createTcpServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 /**
@@ -134,19 +121,4 @@ export function recordingLogger() {
     warn: (message: string) => lines.push({ level: 'warn', message }),
     warnings: () => lines.filter((line) => line.level === 'warn').map((line) => line.message),
   };
-}
-
-/** Waits for a condition by polling: ordering, never a timed assertion. */
-export async function eventually(
-  condition: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) {
-      throw new Error(`gave up waiting: ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
