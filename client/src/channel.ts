@@ -60,13 +60,17 @@ export function broadcastTabChannel(name: string): TabChannel | null {
   (channel as { unref?: () => void }).unref?.();
   const { listeners, deliver } = fanOut();
   channel.onmessage = (event: MessageEvent) => deliver(event.data);
+  // A refresh or a lock wait that outlives close() still says what it did; a closed
+  // BroadcastChannel throws on post, so after close() there is no one to tell.
+  let open = true;
   return {
-    post: (message) => channel.postMessage(message),
+    post: (message) => open && channel.postMessage(message),
     subscribe: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     close: () => {
+      open = false;
       listeners.clear();
       channel.close();
     },

@@ -380,6 +380,35 @@ async function stuckHolder(options: AuthClientOptions): Promise<{
 }
 
 void describe('a tab stuck holding the lock', () => {
+  void test('a tab closed while it waits for the lock throws nothing when the claim runs out', async () => {
+    const failures: unknown[] = [];
+    const record = (reason: unknown): void => {
+      failures.push(reason);
+    };
+    process.on('unhandledRejection', record);
+    process.on('uncaughtException', record);
+    const { waiting, close } = await stuckHolder({ lockTimeout: 60_000 });
+    try {
+      const pair = await waiting.getTokens();
+      assert.ok(pair);
+      await waiting.setTokens({ ...pair, access_token: fakeJwt({ iat: 100, exp: 102 }) });
+      await sleep(1100);
+      // The caller gives up; the refresh it started goes on waiting for the lock.
+      const controller = new AbortController();
+      const pending = waiting.getAccessToken({ signal: controller.signal });
+      await sleep(200);
+      controller.abort();
+      await assert.rejects(pending, { name: 'AbortError' });
+      close();
+      // The holder's claim lapses after 3 s; the closed tab then stops waiting.
+      await sleep(4500);
+      assert.deepEqual(failures.map(String), []);
+    } finally {
+      process.off('unhandledRejection', record);
+      process.off('uncaughtException', record);
+    }
+  });
+
   void test('makes the others wait once, then fail fast while it stays stuck', async () => {
     const { waiting, close } = await stuckHolder({ lockTimeout: 1500 });
     try {
