@@ -174,6 +174,24 @@ for (const platform of ['fastify', 'express'] as const) {
       });
     });
 
+    it('answers two Authorization headers with 400 invalid_request, as the server does', async () => {
+      const { issuer, base } = running;
+      const valid = await issuer.token(audience);
+      assert.deepEqual(
+        await answerOf(`${base}/me`, { authorization: [`Bearer ${valid}`, `Bearer ${valid}`] }),
+        {
+          status: 400,
+          wwwAuthenticate: 'Bearer error="invalid_request"',
+          body: {
+            statusCode: 400,
+            message: 'Send one Authorization header, not several',
+            error: 'Bad Request',
+          },
+        },
+      );
+      assert.equal((await get(base, '/me', valid)).status, 200, 'one header with it passes');
+    });
+
     it('refuses a token once the feed lists its session', async () => {
       const { issuer, base } = running;
       const token = await issuer.token(audience, { sid: `ended-${platform}` });

@@ -119,4 +119,15 @@ describe('the node:http middleware against a real Seamless server', () => {
       assert.deepEqual(kit, server, why);
     }
   });
+
+  it("refuses two Authorization headers with the server's 400, even when the first is valid", async () => {
+    const authorization = [`Bearer ${accessToken}`, 'Bearer garbage'];
+    const [kit, server] = await Promise.all([
+      answerOf(serviceUrl, { authorization }),
+      answerOf(`${seamless.url}/bbb`, { authorization }),
+    ]);
+    assert.equal(server.status, 400);
+    assert.equal(server.wwwAuthenticate, 'Bearer error="invalid_request"');
+    assert.deepEqual(kit, server);
+  });
 });
