@@ -379,6 +379,23 @@ async function stuckHolder(options: AuthClientOptions): Promise<{
   };
 }
 
+/**
+ * Asks `waiting` for an access token when its own has expired, so that it needs the lock,
+ * then aborts the wait; resolves once the wait has ended with an AbortError.
+ */
+async function abortedTokenWait(waiting: AuthClient): Promise<void> {
+  const pair = await waiting.getTokens();
+  assert.ok(pair);
+  // A token this device considers expired a second from now.
+  await waiting.setTokens({ ...pair, access_token: fakeJwt({ iat: 100, exp: 102 }) });
+  await sleep(1100);
+  const controller = new AbortController();
+  const pending = waiting.getAccessToken({ signal: controller.signal });
+  await sleep(200);
+  controller.abort();
+  await assert.rejects(within(5000, 'the aborted wait', pending), { name: 'AbortError' });
+}
+
 void describe('a tab stuck holding the lock', () => {
   void test('a tab closed while it waits for the lock throws nothing when the claim runs out', async () => {
     const failures: unknown[] = [];
@@ -389,16 +406,8 @@ void describe('a tab stuck holding the lock', () => {
     process.on('uncaughtException', record);
     const { waiting, close } = await stuckHolder({ lockTimeout: 60_000 });
     try {
-      const pair = await waiting.getTokens();
-      assert.ok(pair);
-      await waiting.setTokens({ ...pair, access_token: fakeJwt({ iat: 100, exp: 102 }) });
-      await sleep(1100);
       // The caller gives up; the refresh it started goes on waiting for the lock.
-      const controller = new AbortController();
-      const pending = waiting.getAccessToken({ signal: controller.signal });
-      await sleep(200);
-      controller.abort();
-      await assert.rejects(pending, { name: 'AbortError' });
+      await abortedTokenWait(waiting);
       close();
       // The holder's claim lapses after 3 s; the closed tab then stops waiting.
       await sleep(4500);
@@ -477,16 +486,7 @@ void describe('a tab stuck holding the lock', () => {
   void test('getAccessToken waiting behind it ends when its AbortSignal fires', async () => {
     const { waiting, close } = await stuckHolder({ lockTimeout: 60_000 });
     try {
-      const pair = await waiting.getTokens();
-      assert.ok(pair);
-      // A token this device considers expired a second from now.
-      await waiting.setTokens({ ...pair, access_token: fakeJwt({ iat: 100, exp: 102 }) });
-      await sleep(1100);
-      const controller = new AbortController();
-      const pending = waiting.getAccessToken({ signal: controller.signal });
-      await sleep(200);
-      controller.abort();
-      await assert.rejects(within(5000, 'the aborted wait', pending), { name: 'AbortError' });
+      await abortedTokenWait(waiting);
     } finally {
       close();
     }
