@@ -20,28 +20,13 @@ export function databaseOptions(url: string): TypeOrmModuleOptions {
       entities: [User],
     };
   }
-  if (url.startsWith('mysql://')) {
+  const server = /^(mysql|postgres(?:ql)?):\/\//.exec(url)?.[1];
+  if (server !== undefined) {
     const parsed = new URL(url);
-    return {
-      type: 'mysql',
+    const mysql = server === 'mysql';
+    const connection = {
       host: parsed.hostname,
-      port: parsed.port === '' ? 3306 : Number(parsed.port),
-      username: decodeURIComponent(parsed.username),
-      password: decodeURIComponent(parsed.password),
-      database: decodeURIComponent(parsed.pathname.slice(1)),
-      synchronize: true,
-      logging: false,
-      entities: [User],
-      poolSize: 10,
-      connectorPackage: 'mysql2',
-    };
-  }
-  if (/^postgres(ql)?:\/\//.test(url)) {
-    const parsed = new URL(url);
-    return {
-      type: 'postgres',
-      host: parsed.hostname,
-      port: parsed.port === '' ? 5432 : Number(parsed.port),
+      port: parsed.port === '' ? (mysql ? 3306 : 5432) : Number(parsed.port),
       username: decodeURIComponent(parsed.username),
       password: decodeURIComponent(parsed.password),
       database: decodeURIComponent(parsed.pathname.slice(1)),
@@ -50,6 +35,9 @@ export function databaseOptions(url: string): TypeOrmModuleOptions {
       entities: [User],
       poolSize: 10,
     };
+    return mysql
+      ? { type: 'mysql', ...connection, connectorPackage: 'mysql2' }
+      : { type: 'postgres', ...connection };
   }
   throw new Error(`DATABASE_URL must be sqlite:PATH, mysql://… or postgres://…, got ${url}`);
 }

@@ -177,18 +177,13 @@ for (const platform of ['fastify', 'express'] as const) {
     it('answers two Authorization headers with 400 invalid_request, as the server does', async () => {
       const { issuer, base } = running;
       const valid = await issuer.token(audience);
-      assert.deepEqual(
-        await answerOf(`${base}/me`, { authorization: [`Bearer ${valid}`, `Bearer ${valid}`] }),
-        {
-          status: 400,
-          wwwAuthenticate: 'Bearer error="invalid_request"',
-          body: {
-            statusCode: 400,
-            message: 'Send one Authorization header, not several',
-            error: 'Bad Request',
-          },
-        },
-      );
+      const twice = await answerOf(`${base}/me`, {
+        authorization: [`Bearer ${valid}`, `Bearer ${valid}`],
+      });
+      assert.equal(twice.status, 400);
+      assert.equal(twice.wwwAuthenticate, 'Bearer error="invalid_request"');
+      const message = 'Send one Authorization header, not several';
+      assert.deepEqual(twice.body, { statusCode: 400, message, error: 'Bad Request' });
       assert.equal((await get(base, '/me', valid)).status, 200, 'one header with it passes');
     });
 
