@@ -19,6 +19,7 @@ export {
   type BadRequestBody,
   type UnauthorizedBody,
 } from './authenticate';
+export { authorizationOf, hasRepeatedAuthorization } from './authorization-header';
 export {
   algorithmOfKey,
   keyFromJwk,

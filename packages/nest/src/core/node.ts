@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Principal } from './access-token-verifier';
 import type { AuthFailure, AuthorizationField, AuthResult } from './authenticate';
+import { authorizationOf } from './authorization-header';
 
 /** A request that got through: its principal is attached. */
 export type AuthenticatedRequest<R extends IncomingMessage = IncomingMessage> = R & {
@@ -48,7 +49,7 @@ export function requireAccessToken(auth: Authenticator) {
       }
     };
     try {
-      const result = auth.authenticate(request.headersDistinct.authorization);
+      const result = auth.authenticate(authorizationOf(request));
       if (result instanceof Promise) {
         result.then(proceed, next);
       } else {

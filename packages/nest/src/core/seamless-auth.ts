@@ -34,7 +34,7 @@ export interface SeamlessAuth {
   readonly revocations: RevokedSessions | undefined;
   /**
    * The principal of an `Authorization` header, or the 401 (400 for several headers) to
-   * answer. Pass `request.headersDistinct.authorization` to catch repeated headers.
+   * answer. Pass `authorizationOf(request)` to catch repeated headers.
    */
   authenticate(authorization: AuthorizationField): AuthResult | Promise<AuthResult>;
   /** {@link authenticate} as a promise. */
@@ -51,7 +51,7 @@ export type { Principal };
  *
  * ```ts
  * const auth = createSeamlessAuth({ issuer: 'https://auth.example.com', audience: 'orders' });
- * const result = await auth.authenticateAsync(request.headersDistinct.authorization);
+ * const result = await auth.authenticateAsync(authorizationOf(request));
  * if (!result.ok) { reply 401 with result.failure } else { use result.principal }
  * ```
  */

@@ -11,17 +11,13 @@ import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import type { IncomingMessage } from 'node:http';
 import type { Principal } from '../core/access-token-verifier';
 import type { AuthFailure, AuthResult } from '../core/authenticate';
+import { authorizationOf } from '../core/authorization-header';
 import type { SeamlessAuth } from '../core/seamless-auth';
 import { IS_PUBLIC } from './public.decorator';
 import { SEAMLESS_AUTH } from './tokens';
 
-interface GuardedRequest {
-  headers: Record<string, string | string[] | undefined>;
-  /** Node's own request (fastify's `raw`), whose `headersDistinct` shows repeated fields. */
-  raw?: IncomingMessage;
-  headersDistinct?: IncomingMessage['headersDistinct'];
-  principal?: Principal;
-}
+/** Express's request is Node's own; fastify's keeps Node's as `raw`. */
+type GuardedRequest = (IncomingMessage | { raw: IncomingMessage }) & { principal?: Principal };
 
 /**
  * Guards every HTTP route unless it is marked @Public(): a valid access token attaches
@@ -51,10 +47,8 @@ export class SeamlessGuard implements CanActivate {
     }
     const http = context.switchToHttp();
     const request = http.getRequest<GuardedRequest>();
-    const distinct = (request.raw ?? request).headersDistinct;
-    const header = request.headers.authorization;
     const result = this.auth.authenticate(
-      distinct ? distinct.authorization : typeof header === 'string' ? header : undefined,
+      authorizationOf('raw' in request ? request.raw : request),
     );
     const decide = (outcome: AuthResult): boolean => {
       if (outcome.ok) {
