@@ -107,6 +107,21 @@ export class AuthController {
     private readonly cookie: RefreshCookie,
   ) {}
 
+  /**
+   * Cookie mode on refresh and logout: the request may use the cookie, carries no refresh
+   * token in its body, and the cookie's token (undefined when there is none).
+   */
+  private cookieToken(
+    request: FastifyRequest,
+    body: { refresh_token?: string | undefined },
+  ): string | undefined {
+    this.cookie.check(request);
+    if (body.refresh_token !== undefined) {
+      throw NO_BODY_TOKEN_IN_COOKIE_MODE;
+    }
+    return this.cookie.read(request);
+  }
+
   /** Cookie mode: the refresh token goes into the cookie, and out of the body. */
   private intoCookie(reply: FastifyReply, pair: IssuedPair): TokenPairDto {
     const { refresh_token: refreshToken, ...rest } = pair;
@@ -166,11 +181,7 @@ export class AuthController {
       }
       return this.auth.refresh(body.refresh_token, 'body', ip);
     }
-    this.cookie.check(request);
-    if (body.refresh_token !== undefined) {
-      throw NO_BODY_TOKEN_IN_COOKIE_MODE;
-    }
-    const token = this.cookie.read(request);
+    const token = this.cookieToken(request, body);
     if (token === undefined) {
       throw Errors.invalidRefreshToken;
     }
@@ -286,11 +297,7 @@ export class AuthController {
       }
       return;
     }
-    this.cookie.check(request);
-    if (body.refresh_token !== undefined) {
-      throw NO_BODY_TOKEN_IN_COOKIE_MODE;
-    }
-    const token = this.cookie.read(request);
+    const token = this.cookieToken(request, body);
     // Whatever becomes of the session, the person asked to be signed out here.
     this.cookie.clear(reply);
     if (token === undefined) {
