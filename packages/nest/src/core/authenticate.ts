@@ -40,20 +40,38 @@ export type AuthorizationField = string | readonly string[] | undefined;
 
 export type AuthResult = { ok: true; principal: Principal } | { ok: false; failure: AuthFailure };
 
+/**
+ * The answers to a request that does not get through, the Seamless server's own: the
+ * server's error filter takes them from here, so a service and the server cannot drift.
+ */
+export const BEARER_ANSWERS = {
+  missing_token: { status: 401, message: 'Missing access token', wwwAuthenticate: 'Bearer' },
+  invalid_token: {
+    status: 401,
+    message: 'Invalid or expired access token',
+    wwwAuthenticate: 'Bearer error="invalid_token"',
+  },
+  // RFC 6750 §3.1: credentials that cannot be read as one token are a malformed request.
+  repeated_authorization: {
+    status: 400,
+    message: 'Send one Authorization header, not several',
+    wwwAuthenticate: 'Bearer error="invalid_request"',
+  },
+} as const;
+
 const MISSING: AuthFailure = {
   status: 401,
-  wwwAuthenticate: 'Bearer',
-  body: { statusCode: 401, message: 'Missing access token', error: 'Unauthorized' },
+  wwwAuthenticate: BEARER_ANSWERS.missing_token.wwwAuthenticate,
+  body: { statusCode: 401, message: BEARER_ANSWERS.missing_token.message, error: 'Unauthorized' },
   reason: 'missing_token',
 };
 
-// RFC 6750 §3.1: credentials that cannot be read as one token are a malformed request.
 const REPEATED: AuthFailure = {
   status: 400,
-  wwwAuthenticate: 'Bearer error="invalid_request"',
+  wwwAuthenticate: BEARER_ANSWERS.repeated_authorization.wwwAuthenticate,
   body: {
     statusCode: 400,
-    message: 'Send one Authorization header, not several',
+    message: BEARER_ANSWERS.repeated_authorization.message,
     error: 'Bad Request',
   },
   reason: 'repeated_authorization',
@@ -62,8 +80,8 @@ const REPEATED: AuthFailure = {
 function invalid(reason: RejectReason): AuthFailure {
   return {
     status: 401,
-    wwwAuthenticate: 'Bearer error="invalid_token"',
-    body: { statusCode: 401, message: 'Invalid or expired access token', error: 'Unauthorized' },
+    wwwAuthenticate: BEARER_ANSWERS.invalid_token.wwwAuthenticate,
+    body: { statusCode: 401, message: BEARER_ANSWERS.invalid_token.message, error: 'Unauthorized' },
     reason,
   };
 }

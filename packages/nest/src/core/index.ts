@@ -13,6 +13,7 @@ export {
 } from './access-token-verifier';
 export {
   authenticate,
+  BEARER_ANSWERS,
   type AuthFailure,
   type AuthorizationField,
   type AuthResult,

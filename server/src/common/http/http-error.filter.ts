@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { BEARER_ANSWERS } from '@seamless/nest/core';
 import type { FastifyReply } from 'fastify';
 import { isDatabaseUnavailable } from '../../database/database-errors';
 import { DomainError, type DomainErrorCode } from '../errors/domain-error';
@@ -11,22 +12,8 @@ interface ErrorShape {
 }
 
 const DOMAIN_ERRORS: Record<DomainErrorCode, ErrorShape> = {
-  missing_token: {
-    status: 401,
-    message: 'Missing access token',
-    wwwAuthenticate: 'Bearer',
-  },
-  invalid_token: {
-    status: 401,
-    message: 'Invalid or expired access token',
-    wwwAuthenticate: 'Bearer error="invalid_token"',
-  },
-  // RFC 6750 §3.1: credentials that cannot be read as one token are a malformed request.
-  repeated_authorization: {
-    status: 400,
-    message: 'Send one Authorization header, not several',
-    wwwAuthenticate: 'Bearer error="invalid_request"',
-  },
+  // The same answers as every service that checks tokens with @seamless/nest.
+  ...BEARER_ANSWERS,
   // Every 401 names a challenge (RFC 9110 §11.6.1). Login and refresh take their
   // credentials in the JSON body, so their challenges name that, and neither says
   // `Bearer error="invalid_token"`, which tells a client to refresh and try again:
