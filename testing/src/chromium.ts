@@ -6,7 +6,7 @@ import { chromium, type Browser } from 'playwright-core';
 const CHROMIUM_PATH = '/usr/bin/chromium';
 
 /** The flags every browser test of the repository uses (DEVELOPERS.md, "Browsers"). */
-export const CHROMIUM_ARGS = [
+const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -24,7 +24,7 @@ const INSTALL_HINT =
  * The path of Chromium. When it is missing and this process may install packages
  * (root, with apt-get), installs Debian's `chromium`; otherwise throws saying how to.
  */
-export function findChromium(): string {
+function findChromium(): string {
   if (existsSync(CHROMIUM_PATH)) {
     return CHROMIUM_PATH;
   }

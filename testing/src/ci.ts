@@ -27,7 +27,7 @@ export function requirePrograms(names: readonly string[]): string | false {
 }
 
 /** True when `name` is a program on PATH. */
-export function onPath(name: string): boolean {
+function onPath(name: string): boolean {
   try {
     execFileSync('which', [name], { stdio: 'ignore' });
     return true;

@@ -1,6 +1,6 @@
 export { freePort, repoRoot, startSeamless, type RunningServer } from './server.js';
-export { CHROMIUM_ARGS, findChromium, launchChromium } from './chromium.js';
-export { onPath, requireEnv, requirePrograms, unavailable } from './ci.js';
+export { launchChromium } from './chromium.js';
+export { requireEnv, requirePrograms, unavailable } from './ci.js';
 export {
   decodeJwtPart,
   refreshCounterOf,
