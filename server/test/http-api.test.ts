@@ -140,6 +140,16 @@ for (const kind of databaseKinds()) {
         assert.equal(huge.status, 413);
       });
 
+      it('answers 400 naming refresh_token when refresh or logout gets one that is not a string, null included', async () => {
+        for (const path of ['/user/refresh', '/user/logout']) {
+          for (const value of [null, 42, [], {}, '']) {
+            const answer = await fixture.api.post<ErrorBody>(path, { refresh_token: value });
+            assert.equal(answer.status, 400, `${path} with ${JSON.stringify(value)}`);
+            assert.match(String(answer.body.message), /refresh_token/);
+          }
+        }
+      });
+
       it('locks out a (username, IP) after LOGIN_MAX_ATTEMPTS failures with 429 and Retry-After', async () => {
         await fixture.api.register('erin');
         for (let attempt = 0; attempt < 3; attempt++) {
