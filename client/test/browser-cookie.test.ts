@@ -158,42 +158,56 @@ void describe('cookie mode in Chromium', { skip: tabs.skip }, () => {
     });
   });
 
-  void test('an app on another origin of the same site, listed by the server, uses the cookie across origins', async () => {
-    const appPort = await freePort();
-    const appOrigin = `http://127.0.0.1:${appPort}`;
-    const apiServer = await startServer({
-      ACCESS_TOKEN_TTL: `${TTL_SECONDS}s`,
-      REFRESH_COOKIE_ORIGINS: appOrigin,
+  // localhost and 127.0.0.1 are two sites, both secure contexts, so the second case is a
+  // real third-party cookie: SameSite=None and Partitioned by the app's site.
+  for (const { where, appHost, sameSite } of [
+    { where: 'another origin of the same site', appHost: '127.0.0.1', sameSite: 'Strict' },
+    {
+      where: 'another site (REFRESH_COOKIE_SAME_SITE=None)',
+      appHost: 'localhost',
+      sameSite: 'None',
+    },
+  ] as const) {
+    void test(`an app on ${where}, listed by the server, signs in, shares one refresh and survives a reload through the cookie`, async () => {
+      const appPort = await freePort();
+      const appOrigin = `http://${appHost}:${appPort}`;
+      const apiServer = await startServer({
+        ACCESS_TOKEN_TTL: `${TTL_SECONDS}s`,
+        REFRESH_COOKIE_ORIGINS: appOrigin,
+        ...(sameSite === 'None' ? { REFRESH_COOKIE_SAME_SITE: 'None' } : {}),
+      });
+      const api = await new CountingProxy(apiServer.url).start();
+      const app = await new CountingProxy(apiServer.url).start(appPort);
+      for (const [path, file] of proxy.statics) {
+        app.statics.set(path, file);
+      }
+      const context = await tabs.browser().newContext();
+      try {
+        const url = `${appOrigin}/?mode=cookie&api=${encodeURIComponent(api.url)}`;
+        const [page] = await openTabs(context, 1, url);
+        await page.evaluate(([u, p]) => harness.login(u, p), [USERNAME, PASSWORD] as const);
+        assert.equal((await refreshCookie(context))?.sameSite, sameSite);
+        await page.evaluate(() => harness.spoil());
+        api.reset();
+
+        assert.deepEqual(await page.evaluate(() => harness.fireAt(0, 4)), allServed(4));
+        assert.equal(api.count('POST', '/user/refresh', 200), 1);
+
+        api.reset();
+        await page.reload();
+        await harnessReady(page);
+        await page.waitForFunction(() => harness.seen().tokens.length > 0);
+        assert.deepEqual((await page.evaluate(() => harness.seen())).tokens, ['initial:pair']);
+        assert.equal(api.count('POST', '/user/refresh', 200), 1);
+        assert.equal(api.count('POST', '/user/refresh', 403), 0);
+      } finally {
+        await context.close();
+        await app.close();
+        await api.close();
+        await apiServer.stop();
+      }
     });
-    const api = await new CountingProxy(apiServer.url).start();
-    const app = await new CountingProxy(apiServer.url).start(appPort);
-    for (const [path, file] of proxy.statics) {
-      app.statics.set(path, file);
-    }
-    const context = await tabs.browser().newContext();
-    try {
-      const url = `${appOrigin}/?mode=cookie&api=${encodeURIComponent(api.url)}`;
-      const [page] = await openTabs(context, 1, url);
-      await page.evaluate(([u, p]) => harness.login(u, p), [USERNAME, PASSWORD] as const);
-      await page.evaluate(() => harness.spoil());
-      api.reset();
-
-      assert.deepEqual(await page.evaluate(() => harness.fireAt(0, 4)), allServed(4));
-      assert.equal(api.count('POST', '/user/refresh', 200), 1);
-
-      api.reset();
-      await page.reload();
-      await harnessReady(page);
-      await page.waitForFunction(() => harness.seen().tokens.length > 0);
-      assert.deepEqual((await page.evaluate(() => harness.seen())).tokens, ['initial:pair']);
-      assert.equal(api.count('POST', '/user/refresh', 200), 1);
-    } finally {
-      await context.close();
-      await app.close();
-      await api.close();
-      await apiServer.stop();
-    }
-  });
+  }
 
   for (const [where, host] of [
     ['another origin of the same site', '127.0.0.1'],
