@@ -4,7 +4,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CpuMeter, databasePids, type CpuShare } from './cpu';
 import { createDatabase, type DatabaseKind } from './database';
-import type { LoadPlan, LoadResult, ScenarioName } from './loadgen';
+import type { LoadPlan, LoadResult, ScenarioName, Stats, WorkerPlan } from './loadgen';
 import { PeakRss } from './rss';
 import {
   endSessions,
@@ -106,13 +106,21 @@ export interface StormRow {
  */
 export interface RevocationRow {
   database: DatabaseKind;
-  unchecked: LoadResult;
-  checked: LoadResult;
+  /** Every slice of each side together; p50 and p99 are the medians of the slices'. */
+  unchecked: Stats;
+  checked: Stats;
   /** How many ended sessions the checked server listed when the measurement began. */
   revokedSessions: number;
   peakRssMb: number;
   uncheckedCpu: CpuShare;
   checkedCpu: CpuShare;
+}
+
+/** What one measurement of a running target gives. */
+interface Measured {
+  result: LoadResult;
+  peakRssMb: number;
+  cpu: CpuShare;
 }
 
 /** Sessions ended on the checked server before its measurement. */
@@ -206,15 +214,16 @@ async function measure(
   scenario: ScenarioName,
   options: BenchOptions,
   stormUsers: number,
-): Promise<{ result: LoadResult; peakRssMb: number; cpu: CpuShare }> {
-  const workers = await workerPlans(target, options.connections);
+  slice?: { workers: WorkerPlan[]; warmupMs: number; durationMs: number },
+): Promise<Measured> {
+  const workers = slice?.workers ?? (await workerPlans(target, options.connections));
   const first = workers[0]?.session.access ?? '';
   const plan: LoadPlan = {
     origin: target.origin,
     scenario,
     workers,
-    warmupMs: options.warmupMs,
-    durationMs: options.durationMs,
+    warmupMs: slice?.warmupMs ?? options.warmupMs,
+    durationMs: slice?.durationMs ?? options.durationMs,
     refreshStyle: target.refreshStyle,
     invalidToken: target.name === 'ceiling' ? 'spoiled-token' : spoil(first),
     manyTokens:
@@ -242,7 +251,7 @@ async function measure(
   }
 }
 
-function summary(result: LoadResult): string {
+function summary(result: Stats): string {
   return `${result.rps.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, ${result.errors} errors`;
 }
 
@@ -338,66 +347,108 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
 }
 
 /**
- * The guarded path without the revocation check and with it, each on a fresh server of the
- * same build. The ratio is near 1, so the two alternate (A B, B A, …) for drift on the machine
- * to fall on both, and each keeps its run with the least interference from other processes.
+ * Slices per side (and per --repeat) in the revocation comparison, taken in turns:
+ * A B B A A B …. On a shared VM one-second slices vary by ±20 %, so it takes many.
+ */
+const REVOCATION_SLICES = 10;
+
+/**
+ * The guarded path without the revocation check and with it: two servers of the same build,
+ * up side by side, loaded in turns of short slices (A B B A …) so that drift on the machine
+ * (another process, a neighbour on the host) falls on both alike. The ratio is near 1, and
+ * ten seconds of one then ten of the other measured mostly that drift.
  */
 async function measureRevocationCheck(
   database: DatabaseKind,
   options: BenchOptions,
 ): Promise<RevocationRow> {
-  type Run = Awaited<ReturnType<typeof measure>> & { revokedSessions: number };
-  const leastDisturbed = (best: Run | undefined, run: Run): Run =>
-    best === undefined || run.cpu.other < best.cpu.other ? run : best;
-  let unchecked: Run | undefined;
-  let checked: Run | undefined;
-  const measureUnchecked = async (): Promise<void> => {
-    const run = await withTarget(
-      'seamless',
-      database,
-      options,
-      options.connections,
-      async (target, dir, db) => ({
-        revokedSessions: 0,
-        ...(await measure(target, dir, db, 'guarded', options, 0)),
-      }),
-      { REVOCATION_CHECK: 'false' },
-    );
-    unchecked = leastDisturbed(unchecked, run);
+  const slices = REVOCATION_SLICES * Math.max(1, options.repeat);
+  const window = {
+    // The server is warm: this only opens the connections.
+    warmupMs: Math.min(500, options.warmupMs),
+    durationMs: Math.max(1_000, (2 * options.durationMs) / slices),
   };
-  const measureChecked = async (): Promise<void> => {
-    const run = await withTarget(
-      'seamless',
-      database,
-      options,
-      options.connections + REVOKED_SESSIONS,
-      async (target, dir, db) => {
-        const revokedSessions = await endSessions(
-          target,
-          Array.from({ length: REVOKED_SESSIONS }, (_, i) => benchUser(options.connections + i)),
-        );
-        return { revokedSessions, ...(await measure(target, dir, db, 'guarded', options, 0)) };
-      },
-    );
-    checked = leastDisturbed(checked, run);
+  return withTarget(
+    'seamless',
+    database,
+    options,
+    options.connections,
+    (unchecked, uncheckedDir, db) =>
+      withTarget(
+        'seamless',
+        database,
+        options,
+        options.connections + REVOKED_SESSIONS,
+        async (checked, checkedDir) => {
+          const revokedSessions = await endSessions(
+            checked,
+            Array.from({ length: REVOKED_SESSIONS }, (_, i) => benchUser(options.connections + i)),
+          );
+          const sides = [
+            { target: unchecked, dir: uncheckedDir, measured: [] as Measured[] },
+            { target: checked, dir: checkedDir, measured: [] as Measured[] },
+          ];
+          const workers = await Promise.all(
+            sides.map((side) => workerPlans(side.target, options.connections)),
+          );
+          for (let slice = 0; slice < slices; slice++) {
+            for (const i of slice % 2 === 0 ? [0, 1] : [1, 0]) {
+              const side = sides[i];
+              side.measured.push(
+                await measure(side.target, side.dir, db, 'guarded', options, 0, {
+                  ...window,
+                  workers: workers[i],
+                }),
+              );
+            }
+          }
+          const [without, withCheck] = sides.map((side) => combined(side.measured));
+          return {
+            database,
+            unchecked: without.stats,
+            checked: withCheck.stats,
+            revokedSessions,
+            peakRssMb: Math.max(without.peakRssMb, withCheck.peakRssMb),
+            uncheckedCpu: without.cpu,
+            checkedCpu: withCheck.cpu,
+          };
+        },
+      ),
+    { REVOCATION_CHECK: 'false' },
+  );
+}
+
+/** Slices of one side as one measurement: counts summed, latencies and CPU shares their medians. */
+function combined(measured: Measured[]): { stats: Stats; peakRssMb: number; cpu: CpuShare } {
+  const median = (values: number[]): number => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)] ?? 0;
   };
-  for (let round = 0; round < Math.max(2, options.repeat); round++) {
-    const order =
-      round % 2 === 0 ? [measureUnchecked, measureChecked] : [measureChecked, measureUnchecked];
-    for (const run of order) {
-      await run();
+  const results = measured.map((m) => m.result);
+  const requests = results.reduce((sum, r) => sum + r.requests, 0);
+  const seconds = results.reduce((sum, r) => sum + r.durationMs, 0) / 1000;
+  const statuses: Record<string, number> = {};
+  for (const result of results) {
+    for (const [status, count] of Object.entries(result.statuses)) {
+      statuses[status] = (statuses[status] ?? 0) + count;
     }
   }
-  if (unchecked === undefined || checked === undefined) {
-    throw new Error('the revocation check was not measured');
-  }
+  const cpuOf = (key: keyof CpuShare): number => median(measured.map((m) => m.cpu[key]));
   return {
-    database,
-    unchecked: unchecked.result,
-    checked: checked.result,
-    revokedSessions: checked.revokedSessions,
-    peakRssMb: Math.max(unchecked.peakRssMb, checked.peakRssMb),
-    uncheckedCpu: unchecked.cpu,
-    checkedCpu: checked.cpu,
+    stats: {
+      requests,
+      errors: results.reduce((sum, r) => sum + r.errors, 0),
+      rps: seconds > 0 ? requests / seconds : 0,
+      p50Ms: median(results.map((r) => r.p50Ms)),
+      p99Ms: median(results.map((r) => r.p99Ms)),
+      statuses,
+    },
+    peakRssMb: Math.max(...measured.map((m) => m.peakRssMb)),
+    cpu: {
+      server: cpuOf('server'),
+      loadGenerator: cpuOf('loadGenerator'),
+      database: cpuOf('database'),
+      other: cpuOf('other'),
+    },
   };
 }
