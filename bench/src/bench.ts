@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CpuMeter, databasePids, type CpuShare } from './cpu';
+import { CpuMeter, databasePids, disturbance, type CpuShare } from './cpu';
 import { createDatabase, type DatabaseKind } from './database';
 import type { LoadPlan, LoadResult, ScenarioName, Stats, WorkerPlan } from './loadgen';
 import { PeakRss } from './rss';
@@ -256,7 +256,7 @@ function summary(result: Stats): string {
 }
 
 function cpuSummary(cpu: CpuShare): string {
-  return `CPU cores: server ${cpu.server.toFixed(2)}, load ${cpu.loadGenerator.toFixed(2)}, database ${cpu.database.toFixed(2)}, other ${cpu.other.toFixed(2)}`;
+  return `CPU cores: server ${cpu.server.toFixed(2)}, load ${cpu.loadGenerator.toFixed(2)}, database ${cpu.database.toFixed(2)}, other ${cpu.other.toFixed(2)}, stolen ${cpu.stolen.toFixed(2)}`;
 }
 
 /** Runs every selected scenario against every selected target on every selected database. */
@@ -280,7 +280,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
             options.connections,
             (target, dir, db) => measure(target, dir, db, scenario, options, 0),
           );
-          if (measured === undefined || candidate.cpu.other < measured.cpu.other) {
+          if (measured === undefined || disturbance(candidate.cpu) < disturbance(measured.cpu)) {
             measured = candidate;
           }
         }
@@ -321,9 +321,9 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
             };
           },
         );
-        const disturbance = (row: Omit<StormRow, 'database'>): number =>
-          Math.max(row.baselineCpu.other, row.underStormCpu.other);
-        if (storm === undefined || disturbance(candidate) < disturbance(storm)) {
+        const disturbed = (row: Omit<StormRow, 'database'>): number =>
+          Math.max(disturbance(row.baselineCpu), disturbance(row.underStormCpu));
+        if (storm === undefined || disturbed(candidate) < disturbed(storm)) {
           storm = candidate;
         }
       }
@@ -449,6 +449,7 @@ function combined(measured: Measured[]): { stats: Stats; peakRssMb: number; cpu:
       loadGenerator: cpuOf('loadGenerator'),
       database: cpuOf('database'),
       other: cpuOf('other'),
+      stolen: cpuOf('stolen'),
     },
   };
 }

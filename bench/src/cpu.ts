@@ -4,17 +4,21 @@ import type { DatabaseKind } from './database';
 /** Clock ticks per second of /proc accounting (USER_HZ, 100 on Linux). */
 const TICKS_PER_SECOND = 100;
 
-/** Busy CPU time of the whole machine so far, in milliseconds (every CPU summed). */
-export function machineBusyMs(): number {
+/**
+ * CPU time of the whole machine so far, in milliseconds (every CPU summed): busy, and the
+ * part of it the hypervisor gave to other guests (steal), which no process here used.
+ */
+export function machineCpuMs(): { busy: number; stolen: number } {
   try {
     const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
     const fields = line.trim().split(/\s+/).slice(1).map(Number);
     // user nice system idle iowait irq softirq steal: busy is all but idle and iowait.
     const total = fields.slice(0, 8).reduce((sum, value) => sum + value, 0);
     const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
-    return ((total - idle) * 1000) / TICKS_PER_SECOND;
+    const toMs = (ticks: number): number => (ticks * 1000) / TICKS_PER_SECOND;
+    return { busy: toMs(total - idle), stolen: toMs(fields[7] ?? 0) };
   } catch {
-    return 0;
+    return { busy: 0, stolen: 0 };
   }
 }
 
@@ -38,6 +42,13 @@ export interface CpuShare {
   database: number;
   /** Everything else on the machine: other processes competing with the measurement. */
   other: number;
+  /** CPU time the hypervisor gave to other guests of the host: this VM's CPUs were not running. */
+  stolen: number;
+}
+
+/** How much of the machine something other than the measured parts took, in cores. */
+export function disturbance(cpu: CpuShare): number {
+  return cpu.other + cpu.stolen;
 }
 
 /** The command names of each database server's processes. */
@@ -83,7 +94,7 @@ export function databasePids(kind: DatabaseKind): number[] {
  */
 export class CpuMeter {
   private readonly wallStart = performance.now();
-  private readonly machineStart = machineBusyMs();
+  private readonly machineStart = machineCpuMs();
   private readonly serverStart: number;
   private readonly databaseStart: Map<number, number>;
   private readonly selfStart = process.cpuUsage();
@@ -115,13 +126,16 @@ export class CpuMeter {
     const self = process.cpuUsage(this.selfStart);
     const runner = (self.user + self.system) / 1000;
     const database = this.databaseMs();
-    const machine = machineBusyMs() - this.machineStart;
-    const other = Math.max(0, machine - server - database - loadGeneratorCpuMs - runner);
+    const machine = machineCpuMs();
+    const stolen = machine.stolen - this.machineStart.stolen;
+    const busy = machine.busy - this.machineStart.busy;
+    const other = Math.max(0, busy - stolen - server - database - loadGeneratorCpuMs - runner);
     return {
       server: server / wall,
       loadGenerator: loadGeneratorCpuMs / wall,
       database: Math.max(0, database) / wall,
       other: other / wall,
+      stolen: Math.max(0, stolen) / wall,
     };
   }
 }

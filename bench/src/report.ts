@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ALL_SCENARIOS, type BenchResults, type ScenarioRow } from './bench';
+import { disturbance, type CpuShare } from './cpu';
 import type { DatabaseKind } from './database';
 import type { ConnectionView, ScenarioName } from './loadgen';
 import { REPO_ROOT, TARGET_LABELS as TARGET_LABEL, type TargetName } from './targets';
@@ -167,47 +168,38 @@ const cores = (value: number): string => value.toFixed(2);
 /**
  * Where the CPU went during each measurement: a server near 1.00 was the bottleneck; a
  * load generator near 1.00 means the number is the generator's limit; "other" is
- * everything else on the machine, which disturbs the measurement.
+ * everything else on the machine, and "stolen" the time the host ran other guests
+ * instead of this VM: both disturb the measurement.
  */
 function conditionsTable(results: BenchResults): string {
   const lines = [
-    '| database | scenario | target | server CPU | load generator CPU | database server CPU | other processes CPU |',
-    '|---|---|---|---:|---:|---:|---:|',
+    '| database | scenario | target | server CPU | load generator CPU | database server CPU | other processes CPU | stolen by the host |',
+    '|---|---|---|---:|---:|---:|---:|---:|',
   ];
-  for (const row of results.rows) {
+  const line = (database: DatabaseKind, scenario: string, target: string, cpu: CpuShare) =>
     lines.push(
-      `| ${DATABASE_LABELS[row.database]} | ${row.scenario} | ${TARGET_LABEL[row.target]} | ${cores(row.cpu.server)} | ${cores(row.cpu.loadGenerator)} | ${cores(row.cpu.database)} | ${cores(row.cpu.other)} |`,
+      `| ${DATABASE_LABELS[database]} | ${scenario} | ${target} | ${cores(cpu.server)} | ${cores(cpu.loadGenerator)} | ${cores(cpu.database)} | ${cores(cpu.other)} | ${cores(cpu.stolen)} |`,
     );
+  for (const row of results.rows) {
+    line(row.database, row.scenario, TARGET_LABEL[row.target], row.cpu);
   }
   for (const storm of results.storms) {
-    for (const [label, cpu] of [
-      ['guarded alone', storm.baselineCpu],
-      ['guarded + login storm', storm.underStormCpu],
-    ] as const) {
-      lines.push(
-        `| ${DATABASE_LABELS[storm.database]} | ${label} | Seamless | ${cores(cpu.server)} | ${cores(cpu.loadGenerator)} | ${cores(cpu.database)} | ${cores(cpu.other)} |`,
-      );
-    }
+    line(storm.database, 'guarded alone', 'Seamless', storm.baselineCpu);
+    line(storm.database, 'guarded + login storm', 'Seamless', storm.underStormCpu);
   }
   for (const row of results.revocations) {
-    for (const [label, cpu] of [
-      ['guarded, no revocation check', row.uncheckedCpu],
-      ['guarded, revocation check', row.checkedCpu],
-    ] as const) {
-      lines.push(
-        `| ${DATABASE_LABELS[row.database]} | ${label} | Seamless | ${cores(cpu.server)} | ${cores(cpu.loadGenerator)} | ${cores(cpu.database)} | ${cores(cpu.other)} |`,
-      );
-    }
+    line(row.database, 'guarded, no revocation check', 'Seamless', row.uncheckedCpu);
+    line(row.database, 'guarded, revocation check', 'Seamless', row.checkedCpu);
   }
   return lines.join('\n');
 }
 
-/** The largest CPU share other processes took during any measurement, in cores. */
+/** The largest CPU share other processes and other guests of the host took during any measurement, in cores. */
 export function maxOtherCpu(results: BenchResults): number {
   const shares = [
-    ...results.rows.map((r) => r.cpu.other),
-    ...results.storms.flatMap((s) => [s.baselineCpu.other, s.underStormCpu.other]),
-    ...results.revocations.flatMap((r) => [r.uncheckedCpu.other, r.checkedCpu.other]),
+    ...results.rows.map((r) => disturbance(r.cpu)),
+    ...results.storms.flatMap((s) => [disturbance(s.baselineCpu), disturbance(s.underStormCpu)]),
+    ...results.revocations.flatMap((r) => [disturbance(r.uncheckedCpu), disturbance(r.checkedCpu)]),
   ];
   return shares.length > 0 ? Math.max(...shares) : 0;
 }
@@ -392,7 +384,7 @@ export function resultsMarkdown(results: BenchResults): string {
   const other = maxOtherCpu(results);
   const warning =
     other > 0.2
-      ? `\n\n**Other processes used up to ${cores(other)} CPU cores during a measurement: the rows where they did are disturbed.**`
+      ? `\n\n**Other processes and other guests of the host took up to ${cores(other)} CPU cores during a measurement: the rows where they did are disturbed.**`
       : '';
   parts.push(
     `### Measurement conditions (CPU cores used)\n\n${conditionsTable(results)}${warning}`,
