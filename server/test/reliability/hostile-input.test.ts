@@ -9,6 +9,8 @@ import { startServer, type TestServer } from '../support/server';
 import { LONG } from './support/services';
 
 const NUM_RUNS = LONG ? 3000 : 300;
+/** Not among the values the bodies are drawn from, so no generated body can change it. */
+const OWNER_PASSWORD = 'fuzz owner passphrase 7Q';
 const TIME_LIMIT_MS = LONG ? 600_000 : 30_000;
 const PARAMETERS = {
   numRuns: NUM_RUNS,
@@ -29,6 +31,7 @@ const ROUTES: Route[] = [
   { method: 'POST', path: '/user/refresh', protected: false },
   { method: 'GET', path: '/user/refresh', protected: false },
   { method: 'POST', path: '/user/register', protected: false },
+  { method: 'POST', path: '/user/password', protected: true },
   { method: 'GET', path: '/user/me', protected: true },
   { method: 'POST', path: '/user/logout', protected: true },
   { method: 'GET', path: '/user/sessions', protected: true },
@@ -97,6 +100,9 @@ const rawBody = fc.oneof(
   fc
     .record({ refresh_token: anyValue }, { requiredKeys: [] })
     .map((value) => JSON.stringify(value)),
+  fc
+    .record({ current_password: anyValue, new_password: anyValue }, { requiredKeys: [] })
+    .map((value) => JSON.stringify(value)),
   fc.constantFrom(
     '{"__proto__":{"isAdmin":true},"username":"guang","password":"x"}',
     '{"constructor":{"prototype":{"userId":1}}}',
@@ -150,7 +156,11 @@ describe('hostile input', () => {
 
   before(async () => {
     db = await createTestDatabase('sqlite');
-    server = await startServer({ DATABASE_URL: db.url, LOGIN_MAX_ATTEMPTS: '1000000' });
+    server = await startServer({
+      DATABASE_URL: db.url,
+      LOGIN_MAX_ATTEMPTS: '1000000',
+      LOGIN_IP_MAX_ATTEMPTS: '1000000',
+    });
     api = new Api(server.url);
     genuine = (await api.login('guang', '123456')).body;
     victim = await api.signedIn('victim');
@@ -216,6 +226,36 @@ describe('hostile input', () => {
       ),
       PARAMETERS,
     );
+  });
+
+  // Guards run before validation: only a valid token lets a hostile body reach the DTOs.
+  it(`bodies with a valid access token: never a 5xx, and the password stays (${NUM_RUNS} runs)`, async () => {
+    const owner = await api.signedIn('fuzz-owner', OWNER_PASSWORD);
+    // A new password the policy accepts, so that the current one gets checked too.
+    const passwordChange = fc
+      .record(
+        {
+          current_password: anyValue,
+          new_password: fc.oneof(anyValue, fc.constant('a brand new passphrase 9')),
+        },
+        { requiredKeys: [] },
+      )
+      .map((value) => JSON.stringify(value));
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(rawBody, passwordChange), async (body) => {
+        const status = await send(
+          'POST',
+          '/user/password',
+          { 'content-type': 'application/json', authorization: `Bearer ${owner.access_token}` },
+          body,
+        );
+        assert.ok(status < 500, `body ${body.slice(0, 60)}: ${status}`);
+        assert.notEqual(status, 204, `body ${body.slice(0, 60)} changed the password`);
+      }),
+      PARAMETERS,
+    );
+    assert.equal((await api.login('fuzz-owner', OWNER_PASSWORD)).status, 200);
+    assert.equal((await api.get('/user/me', owner.access_token)).status, 200, 'the session lives');
   });
 
   it(`query strings and path parameters: never a 5xx, never another user's session (${NUM_RUNS} runs)`, async () => {
