@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { CpuMeter, databasePids, disturbance, type CpuShare } from './cpu';
 import { createDatabase, type DatabaseKind } from './database';
 import type { LoadPlan, LoadResult, ScenarioName, Stats, WorkerPlan } from './loadgen';
+import { median } from './median';
 import { PeakRss } from './rss';
 import {
   endSessions,
@@ -384,20 +385,22 @@ async function measureRevocationCheck(
             checked,
             Array.from({ length: REVOKED_SESSIONS }, (_, i) => benchUser(options.connections + i)),
           );
-          const sides = [
-            { target: unchecked, dir: uncheckedDir, measured: [] as Measured[] },
-            { target: checked, dir: checkedDir, measured: [] as Measured[] },
-          ];
-          const workers = await Promise.all(
-            sides.map((side) => workerPlans(side.target, options.connections)),
+          const sides = await Promise.all(
+            [
+              { target: unchecked, dir: uncheckedDir },
+              { target: checked, dir: checkedDir },
+            ].map(async (side) => ({
+              ...side,
+              workers: await workerPlans(side.target, options.connections),
+              measured: [] as Measured[],
+            })),
           );
           for (let slice = 0; slice < slices; slice++) {
-            for (const i of slice % 2 === 0 ? [0, 1] : [1, 0]) {
-              const side = sides[i];
+            for (const side of slice % 2 === 0 ? sides : [...sides].reverse()) {
               side.measured.push(
                 await measure(side.target, side.dir, db, 'guarded', options, 0, {
                   ...window,
-                  workers: workers[i],
+                  workers: side.workers,
                 }),
               );
             }
@@ -420,10 +423,6 @@ async function measureRevocationCheck(
 
 /** Slices of one side as one measurement: counts summed, latencies and CPU shares their medians. */
 function combined(measured: Measured[]): { stats: Stats; peakRssMb: number; cpu: CpuShare } {
-  const median = (values: number[]): number => {
-    const sorted = [...values].sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)] ?? 0;
-  };
   const results = measured.map((m) => m.result);
   const requests = results.reduce((sum, r) => sum + r.requests, 0);
   const seconds = results.reduce((sum, r) => sum + r.durationMs, 0) / 1000;

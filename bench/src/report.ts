@@ -6,6 +6,7 @@ import { ALL_SCENARIOS, type BenchResults, type ScenarioRow } from './bench';
 import { disturbance, type CpuShare } from './cpu';
 import type { DatabaseKind } from './database';
 import type { ConnectionView, ScenarioName } from './loadgen';
+import { median } from './median';
 import { REPO_ROOT, TARGET_LABELS as TARGET_LABEL, type TargetName } from './targets';
 
 const DATABASE_LABELS: Record<DatabaseKind, string> = {
@@ -29,16 +30,6 @@ export interface TargetCheck {
 export const RSS_LIMIT_MB = 200;
 /** Every storm login must be answered (200, or 503 at once) within this. */
 export const STORM_LOGIN_ANSWER_MS = 2500;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length === 0
-    ? 0
-    : sorted.length % 2
-      ? sorted[middle]
-      : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 /** The fewest completions on one connection as a share of the median connection's. */
 export function fewestVsMedian(view: ConnectionView): number | undefined {
@@ -195,7 +186,7 @@ function conditionsTable(results: BenchResults): string {
 }
 
 /** The largest CPU share other processes and other guests of the host took during any measurement, in cores. */
-export function maxOtherCpu(results: BenchResults): number {
+export function maxDisturbance(results: BenchResults): number {
   const shares = [
     ...results.rows.map((r) => disturbance(r.cpu)),
     ...results.storms.flatMap((s) => [disturbance(s.baselineCpu), disturbance(s.underStormCpu)]),
@@ -381,7 +372,7 @@ export function resultsMarkdown(results: BenchResults): string {
     parts.push(`### Logins per connection\n\n${loginConnectionsTable(results)}`);
   }
   parts.push(`### Targets\n\n${checksTable(checkTargets(results))}`);
-  const other = maxOtherCpu(results);
+  const other = maxDisturbance(results);
   const warning =
     other > 0.2
       ? `\n\n**Other processes and other guests of the host took up to ${cores(other)} CPU cores during a measurement: the rows where they did are disturbed.**`
