@@ -100,9 +100,6 @@ const rawBody = fc.oneof(
   fc
     .record({ refresh_token: anyValue }, { requiredKeys: [] })
     .map((value) => JSON.stringify(value)),
-  fc
-    .record({ current_password: anyValue, new_password: anyValue }, { requiredKeys: [] })
-    .map((value) => JSON.stringify(value)),
   fc.constantFrom(
     '{"__proto__":{"isAdmin":true},"username":"guang","password":"x"}',
     '{"constructor":{"prototype":{"userId":1}}}',
@@ -231,7 +228,8 @@ describe('hostile input', () => {
   // Guards run before validation: only a valid token lets a hostile body reach the DTOs.
   it(`bodies with a valid access token: never a 5xx, and the password stays (${NUM_RUNS} runs)`, async () => {
     const owner = await api.signedIn('fuzz-owner', OWNER_PASSWORD);
-    // A new password the policy accepts, so that the current one gets checked too.
+    // Its fields, with now and then a new password the policy accepts, so that the
+    // current one gets checked too.
     const passwordChange = fc
       .record(
         {
